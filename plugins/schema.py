@@ -1,0 +1,144 @@
+"""Front-matter schema checks: unknown keys, impossible dates, broken references.
+
+The core reads each value with its type (and reports what it cannot read); this plugin
+checks what needs the whole file or the whole portal.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from portal_gen import (
+    COMMENT_KEYS,
+    DOCUMENT_KEYS,
+    EXTENSION_KEYS,
+    UNIT_FILE,
+    UNIT_KEYS,
+    Diagnostic,
+    Document,
+    Kind,
+    Portal,
+    Severity,
+    Unit,
+    hookimpl,
+    suggestion_hint,
+)
+from portal_gen.vntime import format_deadline
+
+#: Material for MkDocs keys that are harmless on a document page.
+MATERIAL_KEYS = ("hide", "search", "icon", "subtitle")
+
+
+def _unknown_key(path: str, line: int | None, key: str, known: list[str]) -> Diagnostic:
+    name = key.rsplit(".", 1)[-1]
+    hint = suggestion_hint(name, known)
+    return Diagnostic(
+        path,
+        line,
+        Severity.WARNING,
+        "unknown-key",
+        f"Khóa `{key}` không được portal-gen sử dụng và sẽ bị bỏ qua.",
+        (hint + "\n" if hint else "") + "Các khóa hợp lệ: " + ", ".join(f"`{k}`" for k in known) + ".",
+    )
+
+
+@hookimpl
+def portal_check_unit(unit: Unit, portal: Portal) -> Iterator[Diagnostic]:
+    for key in unit.extra:
+        yield _unknown_key(unit.path, unit.lines.get(key), key, list(UNIT_KEYS))
+    if unit.parent and unit.parent not in portal.units:
+        hint = suggestion_hint(unit.parent, portal.units)
+        yield Diagnostic(
+            unit.path,
+            unit.lines.get("parent"),
+            Severity.ERROR,
+            "unknown-parent",
+            f"Đơn vị cấp trên `{unit.parent}` không có trong cổng.",
+            (hint + "\n" if hint else "")
+            + f"`parent` là tên thư mục của một đơn vị khác (có tệp {UNIT_FILE}).",
+        )
+
+
+@hookimpl
+def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagnostic]:
+    yield from _unknown_keys(document, portal)
+    yield from _comment_dates(document)
+    if document.kind is Kind.RESULT and document.result_of:
+        yield from _result_target(document, portal)
+    if document.comment is not None and document.kind is not Kind.DRAFT:
+        yield Diagnostic(
+            document.path,
+            document.line_of("comment"),
+            Severity.WARNING,
+            "comment-not-draft",
+            "Văn bản có khối `comment` (thời hạn góp ý) nhưng không phải dự thảo.",
+            "Thêm `kind: draft` nếu đây là dự thảo lấy ý kiến; nếu không, xóa khối `comment`.",
+        )
+
+
+def _unknown_keys(document: Document, portal: Portal) -> Iterator[Diagnostic]:
+    declared = set(portal.front_matter_keys)
+    top = [*DOCUMENT_KEYS, *MATERIAL_KEYS, *sorted(k for k in declared if "." not in k)]
+    for key in document.extra:
+        if key in declared or key in MATERIAL_KEYS:
+            continue
+        if key.startswith("comment.extensions."):
+            known = list(EXTENSION_KEYS)
+        elif key.startswith("comment."):
+            known = [*COMMENT_KEYS, *sorted(k[8:] for k in declared if k.startswith("comment."))]
+        else:
+            known = top
+        yield _unknown_key(document.path, document.line_of(key), key, known)
+
+
+def _comment_dates(document: Document) -> Iterator[Diagnostic]:
+    comment = document.comment
+    if comment is None:
+        return
+    if comment.closes.at <= comment.opens.at:
+        yield Diagnostic(
+            document.path,
+            document.line_of("comment.closes"),
+            Severity.ERROR,
+            "closes-before-opens",
+            f"Hạn góp ý ({format_deadline(comment.closes.at)}) không sau ngày bắt đầu lấy ý kiến.",
+            "Kiểm tra lại `comment.opens` và `comment.closes` (viết NĂM-THÁNG-NGÀY).",
+        )
+    previous = comment.closes
+    for extension in comment.extensions:
+        if extension.closes.at <= previous.at:
+            yield Diagnostic(
+                document.path,
+                extension.line,
+                Severity.ERROR,
+                "extension-not-later",
+                f"Gia hạn đến {format_deadline(extension.closes.at)} không muộn hơn hạn trước đó "
+                f"({format_deadline(previous.at)}).",
+                "Mỗi lần gia hạn phải đặt hạn mới muộn hơn; liệt kê các lần gia hạn theo thứ tự thời gian.",
+            )
+        previous = extension.closes
+
+
+def _result_target(document: Document, portal: Portal) -> Iterator[Diagnostic]:
+    assert document.result_of is not None
+    target = portal.by_src.get(document.result_of)
+    if target is not None and target.kind is Kind.DRAFT:
+        return
+    raw = posixpath.relpath(document.result_of, posixpath.dirname(document.src_uri))
+    drafts = [
+        posixpath.relpath(d.src_uri, posixpath.dirname(document.src_uri))
+        for d in portal.documents
+        if d.kind is Kind.DRAFT and d.unit_id == document.unit_id
+    ]
+    hint = suggestion_hint(raw, drafts)
+    problem = "không phải một dự thảo (`kind: draft`)" if target else "không tồn tại"
+    yield Diagnostic(
+        document.path,
+        document.line_of("result_of"),
+        Severity.ERROR,
+        "result-of-not-draft",
+        f"`result_of: {raw}` {problem}.",
+        (hint + "\n" if hint else "")
+        + "`result_of` là đường dẫn tới tệp .md của dự thảo, tính từ thư mục của văn bản này.",
+    )

@@ -1,0 +1,152 @@
+"""The core pipeline, independent of the renderer: load → check → plan pages → write extras.
+
+The MkDocs adapter calls :func:`load_portal` and :func:`plan_site` before MkDocs reads any
+page, and :func:`write_extras` after MkDocs has written the pages. The ``check`` command
+stops after :func:`load_portal`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from portal_gen import __version__
+from portal_gen.config import PortalConfig
+from portal_gen.content import load_content
+from portal_gen.diagnostics import Diagnostic, Severity
+from portal_gen.model import Kind
+from portal_gen.pages import GeneratedPage, SiteWriter
+from portal_gen.portal import Portal, page_url
+from portal_gen.vntime import VN_TZ
+
+__all__ = ["BUILD_INFO", "SitePlan", "check_portal", "load_portal", "plan_site", "write_extras"]
+
+#: Written at the site root; a scheduled CI job reads ``next_change`` to rebuild on time.
+BUILD_INFO = "build-info.json"
+
+
+def resolve_clock(config: PortalConfig) -> datetime:
+    return config.now if config.now is not None else datetime.now(VN_TZ)
+
+
+def load_portal(config: PortalConfig, pm: pluggy.PluginManager) -> tuple[Portal, list[Diagnostic]]:
+    """Read content/ and run every check hook; returns the portal and all problems found."""
+    content = load_content(config)
+    from portal_gen.catalog import load_catalog
+
+    catalog = load_catalog(config)
+    portal = Portal(
+        config=config,
+        units=content.units,
+        documents=content.documents,
+        now=resolve_clock(config),
+        pages=content.pages,
+        never_publish=frozenset(content.never_publish),
+        internal_categories=catalog.internal_codes,
+        catalog=catalog,
+        front_matter_keys=frozenset(_flatten(pm.hook.portal_front_matter_keys())),
+    )
+    diagnostics = list(content.diagnostics) + list(catalog.diagnostics)
+    for unit in portal.units.values():
+        diagnostics += _flatten(pm.hook.portal_check_unit(unit=unit, portal=portal))
+    for doc in portal.documents:
+        diagnostics += _flatten(pm.hook.portal_check_document(document=doc, portal=portal))
+    diagnostics += _flatten(pm.hook.portal_check_portal(portal=portal))
+    return portal, apply_severity(diagnostics, config.severity)
+
+
+def check_portal(config: PortalConfig, pm: pluggy.PluginManager) -> list[Diagnostic]:
+    return load_portal(config, pm)[1]
+
+
+def apply_severity(
+    diagnostics: Iterable[Diagnostic], overrides: Mapping[str, str]
+) -> list[Diagnostic]:
+    """Apply the portal's ``severity: {code: error|warning|off}`` settings."""
+    result = []
+    for diagnostic in diagnostics:
+        level = overrides.get(diagnostic.code)
+        if level == "off":
+            continue
+        if level in ("error", "warning"):
+            diagnostic = diagnostic.with_severity(Severity(level))
+        result.append(diagnostic)
+    return result
+
+
+def _flatten(results: Iterable[Iterable[Any] | None]) -> list[Any]:
+    return [item for result in results if result for item in result]
+
+
+@dataclass
+class SitePlan:
+    """Everything the renderer needs, computed once per build."""
+
+    portal: Portal
+    pages: dict[str, GeneratedPage] = field(default_factory=dict)
+    document_contexts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    site_context: dict[str, Any] = field(default_factory=dict)
+    next_change: datetime | None = None
+
+    @property
+    def excluded_files(self) -> frozenset[str]:
+        return self.portal.unpublished_files
+
+
+class PlanError(Exception):
+    """Two generated pages, or a generated page and an editor's file, want the same path."""
+
+
+def plan_site(portal: Portal, pm: pluggy.PluginManager) -> SitePlan:
+    """Ask the plugins for generated pages and template data."""
+    plan = SitePlan(portal)
+
+    def add_page(page: GeneratedPage) -> None:
+        if page.src_uri in plan.pages:
+            raise PlanError(f"two plugins generate the page {page.src_uri!r}")
+        plan.pages[page.src_uri] = page
+
+    pm.hook.portal_generate_pages(portal=portal, add_page=add_page)
+    for doc in portal.published:
+        if doc.src_uri in plan.pages:
+            raise PlanError(f"a generated page would replace the document {doc.src_uri!r}")
+        context: dict[str, Any] = {}
+        for result in reversed(pm.hook.portal_document_context(document=doc, portal=portal)):
+            if result:
+                context.update(result)
+        plan.document_contexts[doc.src_uri] = context
+    for result in reversed(pm.hook.portal_site_context(portal=portal)):
+        if result:
+            plan.site_context.update(result)
+    changes = _flatten(pm.hook.portal_status_changes(portal=portal))
+    future = [moment for moment in changes if moment > portal.now]
+    plan.next_change = min(future) if future else None
+    return plan
+
+
+def write_extras(plan: SitePlan, pm: pluggy.PluginManager, site_dir: Path) -> SiteWriter:
+    """After the pages are written: let plugins add files, then write build-info.json."""
+    writer = SiteWriter(site_dir)
+    pm.hook.portal_write_files(portal=plan.portal, writer=writer)
+    portal = plan.portal
+    info = {
+        "generator": f"portal-gen {__version__}",
+        "now": portal.now.isoformat(),
+        "audience": str(portal.config.audience),
+        "next_change": plan.next_change.isoformat() if plan.next_change else None,
+        "documents": len(portal.published),
+        "drafts": sum(doc.kind is Kind.DRAFT for doc in portal.published),
+        "units": len(portal.units),
+    }
+    writer.write_text(BUILD_INFO, json.dumps(info, ensure_ascii=False, indent=2) + "\n")
+    return writer
+
+
+def document_url(portal: Portal, src_uri: str) -> str:
+    return page_url(src_uri, use_directory_urls=portal.config.use_directory_urls)

@@ -1,0 +1,266 @@
+"""The ``portal-gen`` command line (SPEC §3).
+
+Exit status: 0 success; 1 content problems at error level (or warnings under --strict);
+2 usage errors. Nothing here writes into content/ except ``new``, which never overwrites.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from portal_gen import __version__
+from portal_gen.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    exit_code,
+    format_github,
+    format_json,
+    format_text,
+)
+from portal_gen.plugin_manager import PluginLoadError
+
+__all__ = ["main"]
+
+CONFIG_HELP = "Tệp cấu hình của cổng (mặc định: mkdocs.yml trong thư mục hiện tại)."
+NOW_HELP = (
+    "Thời điểm dùng để tính trạng thái lấy ý kiến, dạng ISO 8601 (giờ Việt Nam nếu không ghi "
+    "múi giờ), ví dụ 2024-10-01T09:00. Mặc định: biến môi trường PORTAL_NOW, nếu không thì giờ thật."
+)
+
+
+def _config_option(function: Any) -> Any:
+    return click.option(
+        "-f",
+        "--config-file",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=CONFIG_HELP,
+    )(function)
+
+
+def _now_option(function: Any) -> Any:
+    return click.option("--now", default=None, metavar="ISO-8601", help=NOW_HELP)(function)
+
+
+def _check_now(now: str | None) -> str | None:
+    from portal_gen.config import resolve_now
+
+    try:
+        resolve_now(now)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--now") from None
+    return now
+
+
+def _config_file(path: str | None) -> str:
+    candidate = Path(path) if path else next(
+        (p for p in (Path("mkdocs.yml"), Path("mkdocs.yaml")) if p.is_file()), Path("mkdocs.yml")
+    )
+    if not candidate.is_file():
+        raise click.UsageError(
+            f"Không tìm thấy tệp cấu hình `{candidate}`. Chạy lệnh trong thư mục của cổng, "
+            "hoặc chỉ rõ bằng `-f đường/dẫn/mkdocs.yml`."
+        )
+    return str(candidate)
+
+
+class _MkDocsHandler(logging.Handler):
+    """Print MkDocs' log records the way portal-gen prints everything else."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING and not record.name.endswith("plugins.portal"):
+            message = f"{record.levelname}: {message}"
+        click.echo(message, err=True)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [_MkDocsHandler()]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def _fail_on_plugin(error: PluginLoadError) -> None:
+    click.echo(format_text([error.diagnostic]), err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="portal-gen")
+def main() -> None:
+    """portal-gen: tạo cổng thông tin công khai (Luật Thực hiện dân chủ ở cơ sở) từ Markdown."""
+
+
+@main.command()
+@_config_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Thư mục xuất trang web.")
+@click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
+@click.option(
+    "--audience",
+    type=click.Choice(["public", "internal"]),
+    default=None,
+    help="public: trang công khai (bỏ văn bản nội bộ); internal: trang nội bộ đầy đủ.",
+)
+@_now_option
+@click.option("-v", "--verbose", is_flag=True, help="In thêm thông tin khi tạo trang.")
+def build(
+    config_file: str | None,
+    site_dir: str | None,
+    strict: bool,
+    audience: str | None,
+    now: str | None,
+    verbose: bool,
+) -> None:
+    """Tạo trang web tĩnh. Trang cũ chỉ bị thay khi trang mới đã tạo xong."""
+    from mkdocs.exceptions import MkDocsException
+
+    from portal_gen.mkdocs_plugin import build_site
+
+    config_path = _config_file(config_file)
+    _check_now(now)
+    _setup_logging(verbose)
+    overrides = {"strict": strict, "audience": audience, "now": now}
+    try:
+        plugin = build_site(config_path, site_dir, **overrides)
+    except DiagnosticError:
+        sys.exit(1)  # every problem was already printed together
+    except PluginLoadError as error:
+        _fail_on_plugin(error)
+    except MkDocsException as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(1)
+    target = site_dir or plugin_site_dir(config_path)
+    click.echo(f"Đã tạo trang web trong `{target}`.", err=True)
+
+
+def plugin_site_dir(config_path: str) -> str:
+    from portal_gen.mkdocs_plugin import load_mkdocs_config
+
+    return str(load_mkdocs_config(config_path).site_dir)
+
+
+@main.command()
+@_config_option
+@click.option("-a", "--dev-addr", default=None, metavar="IP:PORT", help="Địa chỉ máy chủ xem thử.")
+@_now_option
+def serve(config_file: str | None, dev_addr: str | None, now: str | None) -> None:
+    """Xem thử cổng trên máy, tự tải lại khi nội dung thay đổi."""
+    from portal_gen.mkdocs_plugin import serve_site
+
+    config_path = _config_file(config_file)
+    _check_now(now)
+    _setup_logging(verbose=True)
+    serve_site(config_path, dev_addr, now=now)
+
+
+@main.command()
+@_config_option
+@click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi (mã thoát 1).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    help="text: cho người đọc; json: cho chương trình; github: chú thích trên GitHub Actions.",
+)
+@_now_option
+def check(config_file: str | None, strict: bool, output_format: str, now: str | None) -> None:
+    """Kiểm tra nội dung mà không tạo trang web."""
+    from portal_gen.mkdocs_plugin import load_portal_only
+
+    config_path = _config_file(config_file)
+    _check_now(now)
+    try:
+        _, diagnostics, _ = load_portal_only(config_path, now=now, strict=strict)
+    except PluginLoadError as error:
+        diagnostics = [error.diagnostic]
+    _print_diagnostics(diagnostics, output_format)
+    sys.exit(exit_code(diagnostics, strict=strict))
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str) -> None:
+    if output_format == "json":
+        click.echo(format_json(diagnostics))
+    elif output_format == "github":
+        if diagnostics:
+            click.echo(format_github(diagnostics))
+    elif diagnostics:
+        click.echo(format_text(diagnostics))
+    else:
+        click.echo("Nội dung hợp lệ: không có lỗi hay cảnh báo nào.")
+
+
+@main.command()
+@_config_option
+def plugins(config_file: str | None) -> None:
+    """Liệt kê các plugin và các hook mà mỗi plugin cài đặt."""
+    from portal_gen.mkdocs_plugin import load_portal_config
+    from portal_gen.plugin_manager import describe_plugins
+
+    config_path = _config_file(config_file)
+    try:
+        _, pm = load_portal_config(config_path)
+    except PluginLoadError as error:
+        _fail_on_plugin(error)
+        return
+    for info in describe_plugins(pm):
+        click.echo(f"{info.name}  ({info.source})")
+        for hook in info.hooks:
+            click.echo(f"    {hook}")
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["unit", "disclosure", "draft", "result"]))
+@click.option("--unit", "unit_id", required=True, help="Mã (tên thư mục) của đơn vị, ví dụ phuong-binh-an.")
+@click.option("--title", required=True, help="Tên văn bản, hoặc tên đầy đủ của đơn vị.")
+@click.option("--category", default=None, help="Mã danh mục công khai (xem `portal-gen categories`).")
+@click.option(
+    "--type",
+    "unit_type",
+    default=None,
+    help="Loại đơn vị (chỉ với `new unit`): xa, phuong, dac-khu, co-quan, ...",
+)
+@click.option("--result-of", default=None, help="Với `new result`: tệp .md của dự thảo, tính từ thư mục đơn vị.")
+@_config_option
+@_now_option
+def new(
+    what: str,
+    unit_id: str,
+    title: str,
+    category: str | None,
+    unit_type: str | None,
+    result_of: str | None,
+    config_file: str | None,
+    now: str | None,
+) -> None:
+    """Tạo một đơn vị hoặc một văn bản từ mẫu. Không bao giờ ghi đè tệp đã có."""
+    from portal_gen.mkdocs_plugin import load_portal_config
+    from portal_gen.scaffold import ScaffoldError, create
+
+    config_path = _config_file(config_file)
+    _check_now(now)
+    config, _ = load_portal_config(config_path, now=now)
+    try:
+        path = create(
+            config,
+            what,
+            unit_id=unit_id,
+            title=title,
+            category=category,
+            unit_type=unit_type,
+            result_of=result_of,
+        )
+    except ScaffoldError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(config.relpath(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,144 @@
+# mypy: disable-error-code="empty-body"
+"""Hook specifications for portal-gen plugins, grouped by build phase in call order.
+
+Every feature of portal-gen, built-in or third-party, is a plugin implementing some of
+these hooks with ``@portal_gen.hookimpl``. Hooks work per portal, per unit or per
+document, never per rendered page, so their cost does not grow with the theme.
+
+A plugin may accept fewer arguments than a hook offers (pluggy passes only the ones it
+names), so new arguments can be added without breaking plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from portal_gen.diagnostics import Diagnostic
+    from portal_gen.model import Document, Unit
+    from portal_gen.pages import GeneratedPage, SiteWriter
+    from portal_gen.portal import Portal
+
+PROJECT = "portal_gen"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -------------------------------------------------------------------------------------
+# Reading content
+# -------------------------------------------------------------------------------------
+
+
+@hookspec
+def portal_front_matter_keys() -> Iterable[str]:
+    """Declare the extra front-matter keys this plugin reads.
+
+    Keys that no plugin declares are reported as unknown (a warning with a suggestion).
+    A key inside ``comment`` is written ``comment.<key>``.
+
+    :returns: the key names.
+    """
+
+
+# -------------------------------------------------------------------------------------
+# Checking content (the ``check`` command and every build)
+# -------------------------------------------------------------------------------------
+
+
+@hookspec
+def portal_check_unit(unit: Unit, portal: Portal) -> Iterable[Diagnostic] | None:
+    """Check one unit's profile.
+
+    :param unit: the unit read from its ``_unit.yml``.
+    :param portal: the whole portal, for cross-references.
+    :returns: the problems found, or None.
+    """
+
+
+@hookspec
+def portal_check_document(document: Document, portal: Portal) -> Iterable[Diagnostic] | None:
+    """Check one document (every document, whatever the build's audience).
+
+    :param document: the document read from its front matter.
+    :param portal: the whole portal, for cross-references.
+    :returns: the problems found, or None.
+    """
+
+
+@hookspec
+def portal_check_portal(portal: Portal) -> Iterable[Diagnostic] | None:
+    """Check the portal as a whole (for example required categories per unit).
+
+    :param portal: the whole portal.
+    :returns: the problems found, or None.
+    """
+
+
+# -------------------------------------------------------------------------------------
+# Preparing pages (once per build, before MkDocs renders anything)
+# -------------------------------------------------------------------------------------
+
+
+@hookspec
+def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], None]) -> None:
+    """Add generated pages (home, unit pages, listings) to the site.
+
+    :param portal: the whole portal, as this build publishes it.
+    :param add_page: call it once per page to add.
+    """
+
+
+@hookspec
+def portal_document_context(document: Document, portal: Portal) -> Mapping[str, Any] | None:
+    """Give the template of a document's page some data.
+
+    The mappings returned by all plugins are merged into the template variable
+    ``portal_page``; use a key named after your plugin to avoid clashes.
+
+    :param document: a document this build publishes.
+    :param portal: the whole portal.
+    :returns: data for the template, or None.
+    """
+
+
+@hookspec
+def portal_site_context(portal: Portal) -> Mapping[str, Any] | None:
+    """Give every page's template some portal-wide data (announcements, feed links).
+
+    The mappings returned by all plugins are merged into the template variable
+    ``portal``; use a key named after your plugin to avoid clashes.
+
+    :param portal: the whole portal.
+    :returns: data for every template, or None.
+    """
+
+
+@hookspec
+def portal_status_changes(portal: Portal) -> Iterable[datetime] | None:
+    """Name the instants at which something this plugin shows changes by itself.
+
+    The build records the earliest one after ``now`` in ``build-info.json`` so that a
+    scheduled job can rebuild exactly then.
+
+    :param portal: the whole portal.
+    :returns: aware datetimes, or None.
+    """
+
+
+# -------------------------------------------------------------------------------------
+# Writing output (after MkDocs has written the pages)
+# -------------------------------------------------------------------------------------
+
+
+@hookspec
+def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
+    """Write extra files into the site: feeds, calendars, data files.
+
+    :param portal: the whole portal, as this build publishes it.
+    :param writer: writes files relative to the site root.
+    """

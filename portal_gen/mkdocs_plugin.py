@@ -1,0 +1,339 @@
+"""The MkDocs adapter: the only module that imports mkdocs.
+
+MkDocs events → core → hooks. ``mkdocs build`` with ``plugins: [portal]`` and
+``portal-gen build`` run exactly this code, so they produce the same site.
+
+- ``on_config``: translate mkdocs.yml into a :class:`PortalConfig`, add portal-gen's theme
+  folder after the portal's own ``custom_dir``, and (for ``build``) redirect the output to a
+  temporary folder that replaces the old site only when the build succeeds.
+- ``on_files``: load and check the content (all problems at once), then hide internal
+  documents and their files, keep documents out of the nav, add generated pages.
+- ``on_page_markdown`` / ``on_page_context``: hand each page its template and data.
+- ``on_post_build``: plugins write feeds and data files; ``build-info.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import pluggy
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from portal_gen.build import SitePlan, load_portal, plan_site, write_extras
+from portal_gen.config import PortalConfig, resolve_now
+from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format_text, has_errors
+from portal_gen.model import Audience
+from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
+from portal_gen.portal import Portal
+from portal_gen.themes import THEME_DIR
+
+__all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
+
+log = logging.getLogger("mkdocs.plugins.portal")
+
+
+class PortalPluginConfig(base.Config):
+    """Options of ``plugins: [portal]`` in mkdocs.yml."""
+
+    audience = c.Choice(("public", "internal"), default="public")
+    disable = c.ListOfItems(c.Type(str), default=[])
+    #: folder of site-local plugins; false to load none
+    local_plugins = c.Type((str, bool), default="plugins")
+    pages = c.ListOfItems(c.Type(str), default=[])
+    now = c.Optional(c.Type(str))
+    severity = c.DictOfItems(c.Choice(("error", "warning", "off")), default={})
+    comment = c.Type(dict, default={})
+    catalog = c.Type(dict, default={})
+    feeds = c.Type(dict, default={})
+    listings = c.Type(dict, default={})
+    search = c.Type(dict, default={})
+
+
+#: Options that hold settings for one plugin each (PortalConfig.options).
+PLUGIN_OPTION_KEYS = ("comment", "catalog", "feeds", "listings", "search")
+
+
+class PortalPlugin(BasePlugin[PortalPluginConfig]):
+    """``plugins: [portal]``: turns content/ into a disclosure portal."""
+
+    def __init__(self) -> None:
+        self.command: str | None = None
+        #: set by ``portal-gen`` to override mkdocs.yml for one run
+        self.overrides: dict[str, Any] = {}
+        self.portal_config: PortalConfig | None = None
+        self.pm: pluggy.PluginManager | None = None
+        self.plan: SitePlan | None = None
+        self.diagnostics: list[Diagnostic] = []
+        self._final_site_dir: Path | None = None
+        self._staging_dir: Path | None = None
+        self._failed = False
+
+    # -- configuration ---------------------------------------------------------------
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.portal_config = portal_config_from(config, self.config, self.overrides)
+        _use_portal_theme(config)
+        try:
+            self.pm = get_plugin_manager(self.portal_config)
+        except PluginLoadError as error:
+            self.diagnostics = [error.diagnostic]
+            log.error(format_text(self.diagnostics))
+            raise PluginError("Không nạp được plugin: xem lỗi ở trên.") from error
+        # `mkdocs serve --clean` also says "build", but serves its own temporary folder.
+        if self.command == "build" and not Path(config.site_dir).name.startswith("mkdocs_"):
+            self._stage_site_dir(config)
+        return config
+
+    def _stage_site_dir(self, config: MkDocsConfig) -> None:
+        """Build into a sibling temporary folder; the old site stays until success."""
+        final = Path(config.site_dir)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self._final_site_dir = final
+        self._staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent))
+        self._failed = False
+        config.site_dir = str(self._staging_dir)
+
+    # -- content ---------------------------------------------------------------------
+
+    @event_priority(50)  # before other plugins see the files: internal documents are gone
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.portal_config is not None and self.pm is not None
+        portal, self.diagnostics = load_portal(self.portal_config, self.pm)
+        _report(self.diagnostics, strict=self.portal_config.strict)
+        self.plan = plan_site(portal, self.pm)
+        return _apply_plan(self.plan, files, config)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        assert self.plan is not None
+        # Also for templates that get no page context (404.html, sitemap.xml).
+        env.globals["portal"] = self.plan.site_context
+        env.globals["portal_page"] = {}
+        return env
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        assert self.plan is not None
+        src_uri = page.file.src_uri
+        generated = self.plan.pages.get(src_uri)
+        if generated is not None:
+            page.meta = {"template": generated.template, "title": generated.title}
+            return generated.markdown
+        doc = self.plan.portal.by_src.get(src_uri)
+        if doc is not None:
+            page.meta = {"template": "portal/document.html", "title": doc.title}
+            if doc.description:
+                page.meta["description"] = doc.description
+            return doc.body
+        return None
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        assert self.plan is not None
+        context["portal"] = self.plan.site_context
+        src_uri = page.file.src_uri
+        generated = self.plan.pages.get(src_uri)
+        context["portal_page"] = (
+            generated.context if generated is not None else self.plan.document_contexts.get(src_uri, {})
+        )
+        return context
+
+    # -- output ----------------------------------------------------------------------
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.plan is not None and self.pm is not None
+        write_extras(self.plan, self.pm, Path(config.site_dir))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._failed = True
+
+    def on_shutdown(self) -> None:
+        staging, final = self._staging_dir, self._final_site_dir
+        self._staging_dir = self._final_site_dir = None
+        if staging is None or final is None:
+            return
+        if self._failed or not staging.is_dir():
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        _replace_dir(staging, final)
+
+
+def _replace_dir(staging: Path, final: Path) -> None:
+    """Swap the freshly built site in; the previous one is removed only afterwards."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+        os.replace(final, old / "site")
+    os.replace(staging, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def portal_config_from(
+    config: MkDocsConfig, options: PortalPluginConfig, overrides: Mapping[str, Any]
+) -> PortalConfig:
+    """Translate mkdocs.yml (and the command line's overrides) into the core's settings."""
+    config_dir = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+    audience = overrides.get("audience") or os.environ.get("PORTAL_AUDIENCE") or options.audience
+    try:
+        now = resolve_now(overrides.get("now") or options.now)
+    except ValueError as error:
+        raise PluginError(str(error)) from None
+    local_plugins = options.local_plugins if isinstance(options.local_plugins, str) else None
+    return PortalConfig(
+        config_dir=config_dir,
+        docs_dir=Path(config.docs_dir).resolve(),
+        site_name=config.site_name,
+        site_url=config.site_url or None,
+        use_directory_urls=config.use_directory_urls,
+        audience=Audience(audience),
+        disable=tuple(options.disable),
+        local_plugins=local_plugins or None,
+        pages=tuple(options.pages),
+        now=now,
+        strict=bool(overrides.get("strict", config.strict)),
+        severity=dict(options.severity),
+        options={key: dict(options[key]) for key in PLUGIN_OPTION_KEYS},
+    )
+
+
+def _use_portal_theme(config: MkDocsConfig) -> None:
+    """Templates: the portal's custom_dir, then portal-gen's, then Material's."""
+    theme = config.theme
+    if theme.name != "material":
+        raise PluginError("portal-gen needs the Material theme: set `theme: {name: material}` in mkdocs.yml.")
+    theme_dir = str(THEME_DIR)
+    if theme_dir not in theme.dirs:
+        theme.dirs.insert(1 if theme.custom_dir else 0, theme_dir)
+    if theme["language"] == "en":  # Material's default: a Vietnamese portal speaks Vietnamese
+        theme["language"] = "vi"
+    # Google Fonts would send every reader's visit to a third party (SPEC §5).
+    theme["font"] = False
+
+
+def _report(diagnostics: list[Diagnostic], *, strict: bool) -> None:
+    """Print every problem together; fail once if any is an error (or any under --strict)."""
+    if has_errors(diagnostics, strict=strict):
+        log.error(format_text(diagnostics))
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        raise PluginError(
+            f"Nội dung có {errors} lỗi{' (và cảnh báo, vì --strict)' if strict else ''}: "
+            "chưa tạo trang web. Sửa các lỗi được liệt kê ở trên rồi chạy lại."
+        )
+    if diagnostics:
+        log.warning(format_text(diagnostics))
+
+
+def _apply_plan(plan: SitePlan, files: Files, config: MkDocsConfig) -> Files:
+    portal = plan.portal
+    for src_uri in plan.excluded_files:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            files.remove(existing)
+    for doc in portal.published:
+        existing = files.get_file_from_path(doc.src_uri)
+        if existing is not None:
+            existing.inclusion = InclusionLevel.NOT_IN_NAV
+    nav: list[tuple[int, str, str]] = []
+    for page in plan.pages.values():
+        existing = files.get_file_from_path(page.src_uri)
+        if existing is not None:
+            if not page.replaces:
+                raise PluginError(
+                    f"portal-gen tạo trang `{page.src_uri}` nhưng thư mục nội dung đã có tệp cùng tên; "
+                    "đổi tên tệp đó."
+                )
+            files.remove(existing)
+        inclusion = InclusionLevel.INCLUDED if page.nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+        if page.nav:
+            nav.append((page.nav.order, page.nav.title, page.src_uri))
+    for src_uri in portal.pages:
+        if src_uri not in plan.pages and files.get_file_from_path(src_uri) is not None:
+            nav.append((100, "", src_uri))
+    if config.nav is None:
+        config.nav = [
+            {title: src_uri} if title else src_uri for _, title, src_uri in sorted(nav, key=lambda n: n[0])
+        ]
+    return files
+
+
+# -- entry points for the command line --------------------------------------------------
+
+
+def load_mkdocs_config(config_file: str | None, **overrides: Any) -> MkDocsConfig:
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    return load_config(config_file, **overrides)
+
+
+def find_plugin(config: MkDocsConfig) -> PortalPlugin:
+    for plugin in config.plugins.values():
+        if isinstance(plugin, PortalPlugin):
+            return plugin
+    raise LookupError("mkdocs.yml does not list the `portal` plugin under `plugins:`")
+
+
+def load_portal_config(config_file: str | None, **overrides: Any) -> tuple[PortalConfig, pluggy.PluginManager]:
+    """The core settings of a portal and its plugin manager, without building anything."""
+    config = load_mkdocs_config(config_file)
+    plugin = find_plugin(config)
+    portal_config = portal_config_from(config, plugin.config, overrides)
+    return portal_config, get_plugin_manager(portal_config)
+
+
+def load_portal_only(config_file: str | None, **overrides: Any) -> tuple[Portal, list[Diagnostic], pluggy.PluginManager]:
+    portal_config, pm = load_portal_config(config_file, **overrides)
+    portal, diagnostics = load_portal(portal_config, pm)
+    return portal, diagnostics, pm
+
+
+def build_site(config_file: str | None, site_dir: str | None = None, **overrides: Any) -> PortalPlugin:
+    """Run a full MkDocs build exactly as ``mkdocs build`` does (same events, same output).
+
+    :raises DiagnosticError: when the content has errors (nothing is written).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort
+
+    extra = {"site_dir": site_dir} if site_dir else {}
+    config = load_mkdocs_config(config_file, **extra, strict=bool(overrides.get("strict")))
+    plugin = find_plugin(config)
+    plugin.overrides = dict(overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except (PluginError, Abort) as error:
+        if plugin.diagnostics and has_errors(plugin.diagnostics, strict=bool(overrides.get("strict"))):
+            raise DiagnosticError(plugin.diagnostics) from error
+        raise
+    finally:
+        config.plugins.on_shutdown()
+    return plugin
+
+
+def serve_site(config_file: str | None, dev_addr: str | None = None, **overrides: Any) -> None:
+    from mkdocs.commands.serve import serve
+
+    if overrides.get("now"):
+        os.environ["PORTAL_NOW"] = str(overrides["now"])
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    serve(config_file=config_file, dev_addr=dev_addr, livereload=True)

@@ -1,0 +1,70 @@
+"""What plugins hand to the renderer: generated pages, template data and extra output files."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["GeneratedPage", "NavEntry", "SiteWriter"]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A place in the (constant-size) navigation."""
+
+    title: str
+    order: int
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page made from data rather than from an editor's file (home, unit, listing pages).
+
+    :param src_uri: where it lives in the docs tree, e.g. ``don-vi.md``; its URL follows
+        the usual MkDocs rule (``don-vi/``).
+    :param title: the page title.
+    :param template: the theme template that renders ``context``, e.g. ``portal/units.html``.
+    :param context: data for the template, available there as ``portal_page``.
+    :param markdown: Markdown rendered into the page's content (intro text), may be empty.
+    :param nav: where the page sits in the navigation; None keeps it out of the nav.
+    :param replaces: True when the page stands in for an editor's file with the same path
+        (a unit's ``index.md`` becomes the intro of the generated unit page).
+    """
+
+    src_uri: str
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    markdown: str = ""
+    nav: NavEntry | None = None
+    replaces: bool = False
+
+
+class SiteWriter:
+    """Writes extra files (feeds, data, calendars) into the site being built.
+
+    Paths are relative to the site root and may not leave it.
+    """
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.written: list[str] = []
+
+    def path(self, rel: str) -> Path:
+        clean = posixpath.normpath(rel)
+        if clean.startswith(("..", "/")) or clean == ".":
+            raise ValueError(f"output path outside the site: {rel!r}")
+        return self.site_dir / clean
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written.append(posixpath.normpath(rel))
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
