@@ -84,7 +84,9 @@ def banner(draft: Document, portal: Portal) -> dict[str, Any]:
         "result_due_iso": due.isoformat(),
         "opens_text": opening_text(draft),
         "deadline_text": format_deadline(deadline),
-        "original_deadline_text": format_deadline(comment.closes.at) if comment.extensions else None,
+        "original_deadline_text": format_deadline(comment.closes.at)
+        if comment.extensions
+        else None,
         "extensions": [
             {
                 "deadline_text": format_deadline(ext.closes.at),

@@ -57,7 +57,10 @@ def breadcrumb(document: Document, portal: Portal) -> list[dict[str, str]]:
     return [
         {"title": "Trang chủ", "url": ""},
         {"title": "Đơn vị", "url": "don-vi/"},
-        {"title": unit.name if unit else document.unit_id, "url": portal.unit_url(document.unit_id)},
+        {
+            "title": unit.name if unit else document.unit_id,
+            "url": portal.unit_url(document.unit_id),
+        },
     ]
 
 

@@ -10,12 +10,25 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from portal_gen import CommentStatus, Document, GeneratedPage, Kind, NavEntry, Portal, Unit, hookimpl
+from portal_gen import (
+    CommentStatus,
+    Document,
+    GeneratedPage,
+    Kind,
+    NavEntry,
+    Portal,
+    Unit,
+    hookimpl,
+)
 from portal_gen.vntime import format_date, format_deadline
 
 HOME = "index.md"
 UNITS = "don-vi.md"
-KIND_LABELS = {Kind.DISCLOSURE: "Công khai", Kind.DRAFT: "Dự thảo lấy ý kiến", Kind.RESULT: "Kết quả lấy ý kiến"}
+KIND_LABELS = {
+    Kind.DISCLOSURE: "Công khai",
+    Kind.DRAFT: "Dự thảo lấy ý kiến",
+    Kind.RESULT: "Kết quả lấy ý kiến",
+}
 LATEST_ON_HOME = 10
 
 
@@ -65,7 +78,12 @@ def unit_row(unit: Unit, portal: Portal) -> dict[str, Any]:
 
 
 def drafts_by_status(docs: list[Document], portal: Portal) -> list[dict[str, Any]]:
-    order = [CommentStatus.OPEN, CommentStatus.UPCOMING, CommentStatus.CLOSED, CommentStatus.CONCLUDED]
+    order = [
+        CommentStatus.OPEN,
+        CommentStatus.UPCOMING,
+        CommentStatus.CLOSED,
+        CommentStatus.CONCLUDED,
+    ]
     titles = {
         CommentStatus.OPEN: "Đang lấy ý kiến",
         CommentStatus.UPCOMING: "Sắp lấy ý kiến",
@@ -78,7 +96,11 @@ def drafts_by_status(docs: list[Document], portal: Portal) -> list[dict[str, Any
         if status is not None:
             grouped[status].append(doc)
     return [
-        {"status": str(s), "title": titles[s], "documents": [document_row(d, portal) for d in grouped[s]]}
+        {
+            "status": str(s),
+            "title": titles[s],
+            "documents": [document_row(d, portal) for d in grouped[s]],
+        }
         for s in order
         if grouped[s]
     ]
@@ -90,7 +112,11 @@ def documents_by_category(docs: list[Document], portal: Portal) -> list[dict[str
         for code in doc.categories or ("khac",):
             grouped[code].append(doc)
     return [
-        {"code": code, "label": category_label(portal, code), "documents": [document_row(d, portal) for d in items]}
+        {
+            "code": code,
+            "label": category_label(portal, code),
+            "documents": [document_row(d, portal) for d in items],
+        }
         for code, items in sorted(grouped.items(), key=lambda kv: category_label(portal, kv[0]))
     ]
 
@@ -142,9 +168,7 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
                         "email": unit.email,
                         "website": unit.website,
                     },
-                    "drafts": drafts_by_status(
-                        [d for d in docs if d.kind is Kind.DRAFT], portal
-                    ),
+                    "drafts": drafts_by_status([d for d in docs if d.kind is Kind.DRAFT], portal),
                     "categories": documents_by_category(
                         [d for d in docs if d.kind is not Kind.DRAFT], portal
                     ),

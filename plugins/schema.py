@@ -1,7 +1,7 @@
-"""Front-matter schema checks: unknown keys, impossible dates, broken references.
+"""Front-matter schema checks that need the whole file or the whole portal.
 
-The core reads each value with its type (and reports what it cannot read); this plugin
-checks what needs the whole file or the whole portal.
+The core reads each value with its type and reports what it cannot read, including
+unknown keys; this plugin checks impossible periods and broken references.
 """
 
 from __future__ import annotations
@@ -10,11 +10,7 @@ import posixpath
 from collections.abc import Iterator
 
 from portal_gen import (
-    COMMENT_KEYS,
-    DOCUMENT_KEYS,
-    EXTENSION_KEYS,
     UNIT_FILE,
-    UNIT_KEYS,
     Diagnostic,
     Document,
     Kind,
@@ -26,27 +22,9 @@ from portal_gen import (
 )
 from portal_gen.vntime import format_deadline
 
-#: Material for MkDocs keys that are harmless on a document page.
-MATERIAL_KEYS = ("hide", "search", "icon", "subtitle")
-
-
-def _unknown_key(path: str, line: int | None, key: str, known: list[str]) -> Diagnostic:
-    name = key.rsplit(".", 1)[-1]
-    hint = suggestion_hint(name, known)
-    return Diagnostic(
-        path,
-        line,
-        Severity.WARNING,
-        "unknown-key",
-        f"Khóa `{key}` không được portal-gen sử dụng và sẽ bị bỏ qua.",
-        (hint + "\n" if hint else "") + "Các khóa hợp lệ: " + ", ".join(f"`{k}`" for k in known) + ".",
-    )
-
 
 @hookimpl
 def portal_check_unit(unit: Unit, portal: Portal) -> Iterator[Diagnostic]:
-    for key in unit.extra:
-        yield _unknown_key(unit.path, unit.lines.get(key), key, list(UNIT_KEYS))
     if unit.parent and unit.parent not in portal.units:
         hint = suggestion_hint(unit.parent, portal.units)
         yield Diagnostic(
@@ -62,7 +40,6 @@ def portal_check_unit(unit: Unit, portal: Portal) -> Iterator[Diagnostic]:
 
 @hookimpl
 def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagnostic]:
-    yield from _unknown_keys(document, portal)
     yield from _comment_dates(document)
     if document.kind is Kind.RESULT and document.result_of:
         yield from _result_target(document, portal)
@@ -75,21 +52,6 @@ def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagno
             "Văn bản có khối `comment` (thời hạn góp ý) nhưng không phải dự thảo.",
             "Thêm `kind: draft` nếu đây là dự thảo lấy ý kiến; nếu không, xóa khối `comment`.",
         )
-
-
-def _unknown_keys(document: Document, portal: Portal) -> Iterator[Diagnostic]:
-    declared = set(portal.front_matter_keys)
-    top = [*DOCUMENT_KEYS, *MATERIAL_KEYS, *sorted(k for k in declared if "." not in k)]
-    for key in document.extra:
-        if key in declared or key in MATERIAL_KEYS:
-            continue
-        if key.startswith("comment.extensions."):
-            known = list(EXTENSION_KEYS)
-        elif key.startswith("comment."):
-            known = [*COMMENT_KEYS, *sorted(k[8:] for k in declared if k.startswith("comment."))]
-        else:
-            known = top
-        yield _unknown_key(document.path, document.line_of(key), key, known)
 
 
 def _comment_dates(document: Document) -> Iterator[Diagnostic]:

@@ -17,6 +17,7 @@ from typing import Any
 import pluggy
 
 from portal_gen import __version__
+from portal_gen.catalog import load_catalog
 from portal_gen.config import PortalConfig
 from portal_gen.content import load_content
 from portal_gen.diagnostics import Diagnostic, Severity
@@ -37,9 +38,8 @@ def resolve_clock(config: PortalConfig) -> datetime:
 
 def load_portal(config: PortalConfig, pm: pluggy.PluginManager) -> tuple[Portal, list[Diagnostic]]:
     """Read content/ and run every check hook; returns the portal and all problems found."""
-    content = load_content(config)
-    from portal_gen.catalog import load_catalog
-
+    declared = frozenset(_flatten(pm.hook.portal_front_matter_keys()))
+    content = load_content(config, declared)
     catalog = load_catalog(config)
     portal = Portal(
         config=config,
@@ -50,7 +50,7 @@ def load_portal(config: PortalConfig, pm: pluggy.PluginManager) -> tuple[Portal,
         never_publish=frozenset(content.never_publish),
         internal_categories=catalog.internal_codes,
         catalog=catalog,
-        front_matter_keys=frozenset(_flatten(pm.hook.portal_front_matter_keys())),
+        front_matter_keys=declared,
     )
     diagnostics = list(content.diagnostics) + list(catalog.diagnostics)
     for unit in portal.units.values():

@@ -120,7 +120,9 @@ class Catalog:
 
     @property
     def internal_codes(self) -> frozenset[str]:
-        return frozenset(c.code for c in self.categories.values() if c.audience is Audience.INTERNAL)
+        return frozenset(
+            c.code for c in self.categories.values() if c.audience is Audience.INTERNAL
+        )
 
     def for_unit_type(self, unit_type: str) -> list[Category]:
         """Top-level categories that apply to a unit type, in catalog order."""
@@ -185,7 +187,9 @@ def _category(data: Mapping[str, Any], group: str, parent: Category | None) -> C
     )
 
 
-def _add_tree(catalog: Catalog, data: Mapping[str, Any], group: str, parent: Category | None) -> None:
+def _add_tree(
+    catalog: Catalog, data: Mapping[str, Any], group: str, parent: Category | None
+) -> None:
     category = _category(data, group, parent)
     catalog.categories[category.code] = category
     for sub in data.get("subcodes") or ():
@@ -196,7 +200,9 @@ def build_catalog(data: Mapping[str, Any]) -> Catalog:
     """A Catalog from the parsed data file (see data/catalog.yml for the schema)."""
     catalog = Catalog(source=str(data.get("source", "")))
     for key, rule in (data.get("posting_rules") or {}).items():
-        catalog.posting_rules[key] = PostingRule(key, rule["title"], rule.get("days"), rule.get("basis", ""))
+        catalog.posting_rules[key] = PostingRule(
+            key, rule["title"], rule.get("days"), rule.get("basis", "")
+        )
     for key, rule in (data.get("publish_deadlines") or {}).items():
         if rule and rule.get("days") is not None:
             catalog.publish_deadlines[key] = PublishDeadline(
@@ -208,7 +214,9 @@ def build_catalog(data: Mapping[str, Any]) -> Catalog:
             _add_tree(catalog, item, group_id, None)
     for unit_type, info in (data.get("unit_types") or {}).items():
         catalog.unit_types[unit_type] = tuple(info.get("groups") or ())
-        catalog.unit_type_titles[unit_type] = info.get("title", UNIT_TYPES.get(unit_type, unit_type))
+        catalog.unit_type_titles[unit_type] = info.get(
+            "title", UNIT_TYPES.get(unit_type, unit_type)
+        )
     return catalog
 
 
@@ -240,12 +248,21 @@ def load_catalog(config: PortalConfig) -> Catalog:
         problem = _check_local(entry, catalog)
         if problem:
             catalog.diagnostics.append(
-                Diagnostic(config_path, None, Severity.ERROR, "invalid-catalog", problem,
-                           "Xem mục 'Danh mục riêng của cổng' trong hướng dẫn biên tập.")
+                Diagnostic(
+                    config_path,
+                    None,
+                    Severity.ERROR,
+                    "invalid-catalog",
+                    problem,
+                    "Xem mục 'Danh mục riêng của cổng' trong hướng dẫn biên tập.",
+                )
             )
             continue
         group = f"local:{entry['code']}"
-        catalog.groups[group] = {"title": "Danh mục riêng của cổng", "publish_deadline": entry.get("publish_deadline")}
+        catalog.groups[group] = {
+            "title": "Danh mục riêng của cổng",
+            "publish_deadline": entry.get("publish_deadline"),
+        }
         _add_tree(catalog, entry, group, None)
         catalog.categories[entry["code"]] = replace(catalog.categories[entry["code"]], local=True)
         for unit_type in entry.get("unit_types") or UNIT_TYPES:
@@ -254,13 +271,20 @@ def load_catalog(config: PortalConfig) -> Catalog:
         category = catalog.categories.get(code)
         unknown = set(changes or {}) - _OVERRIDABLE
         if category is None or unknown:
-            what = f"mã `{code}` không có trong danh mục" if category is None else (
-                "không sửa được " + ", ".join(sorted(unknown))
+            what = (
+                f"mã `{code}` không có trong danh mục"
+                if category is None
+                else ("không sửa được " + ", ".join(sorted(unknown)))
             )
             catalog.diagnostics.append(
-                Diagnostic(config_path, None, Severity.ERROR, "invalid-catalog",
-                           f"`catalog.override`: {what}.",
-                           "Chỉ sửa được: " + ", ".join(sorted(_OVERRIDABLE)) + ".")
+                Diagnostic(
+                    config_path,
+                    None,
+                    Severity.ERROR,
+                    "invalid-catalog",
+                    f"`catalog.override`: {what}.",
+                    "Chỉ sửa được: " + ", ".join(sorted(_OVERRIDABLE)) + ".",
+                )
             )
             continue
         values = dict(changes)
@@ -281,4 +305,3 @@ def _check_local(entry: Any, catalog: Catalog) -> str | None:
     if bad_types:
         return "`catalog.add`: loại đơn vị không hợp lệ: " + ", ".join(bad_types) + "."
     return None
-

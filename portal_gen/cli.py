@@ -58,8 +58,13 @@ def _check_now(now: str | None) -> str | None:
 
 
 def _config_file(path: str | None) -> str:
-    candidate = Path(path) if path else next(
-        (p for p in (Path("mkdocs.yml"), Path("mkdocs.yaml")) if p.is_file()), Path("mkdocs.yml")
+    candidate = (
+        Path(path)
+        if path
+        else next(
+            (p for p in (Path("mkdocs.yml"), Path("mkdocs.yaml")) if p.is_file()),
+            Path("mkdocs.yml"),
+        )
     )
     if not candidate.is_file():
         raise click.UsageError(
@@ -127,7 +132,7 @@ def build(
     _setup_logging(verbose)
     overrides = {"strict": strict, "audience": audience, "now": now}
     try:
-        plugin = build_site(config_path, site_dir, **overrides)
+        build_site(config_path, site_dir, **overrides)
     except DiagnosticError:
         sys.exit(1)  # every problem was already printed together
     except PluginLoadError as error:
@@ -217,16 +222,24 @@ def plugins(config_file: str | None) -> None:
 
 @main.command()
 @click.argument("what", type=click.Choice(["unit", "disclosure", "draft", "result"]))
-@click.option("--unit", "unit_id", required=True, help="Mã (tên thư mục) của đơn vị, ví dụ phuong-binh-an.")
+@click.option(
+    "--unit", "unit_id", required=True, help="Mã (tên thư mục) của đơn vị, ví dụ phuong-binh-an."
+)
 @click.option("--title", required=True, help="Tên văn bản, hoặc tên đầy đủ của đơn vị.")
-@click.option("--category", default=None, help="Mã danh mục công khai (xem `portal-gen categories`).")
+@click.option(
+    "--category", default=None, help="Mã danh mục công khai (xem `portal-gen categories`)."
+)
 @click.option(
     "--type",
     "unit_type",
     default=None,
     help="Loại đơn vị (chỉ với `new unit`): xa, phuong, dac-khu, co-quan, ...",
 )
-@click.option("--result-of", default=None, help="Với `new result`: tệp .md của dự thảo, tính từ thư mục đơn vị.")
+@click.option(
+    "--result-of",
+    default=None,
+    help="Với `new result`: tệp .md của dự thảo, tính từ thư mục đơn vị.",
+)
 @_config_option
 @_now_option
 def new(

@@ -69,7 +69,9 @@ class PortalConfig:
         return replace(self, **changes)
 
 
-def resolve_now(explicit: str | datetime | None, environ: Mapping[str, str] = os.environ) -> datetime | None:
+def resolve_now(
+    explicit: str | datetime | None, environ: Mapping[str, str] = os.environ
+) -> datetime | None:
     """``--now`` wins, then ``PORTAL_NOW``; None means "use the real clock".
 
     Raises ValueError with a readable message for a malformed value.
@@ -80,6 +82,4 @@ def resolve_now(explicit: str | datetime | None, environ: Mapping[str, str] = os
     try:
         return parse_now(raw)
     except DateValueError as error:
-        raise ValueError(
-            f"--now/PORTAL_NOW: {error.message} {error.hint}"
-        ) from None
+        raise ValueError(f"--now/PORTAL_NOW: {error.message} {error.hint}") from None

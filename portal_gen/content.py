@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -27,7 +27,6 @@ from portal_gen.frontmatter import (
     plain,
     split_front_matter,
 )
-from portal_gen.text import slugify
 from portal_gen.model import (
     UNIT_ID,
     UNIT_TYPES,
@@ -40,6 +39,7 @@ from portal_gen.model import (
     Period,
     Unit,
 )
+from portal_gen.text import slugify
 
 __all__ = [
     "COMMENT_KEYS",
@@ -74,6 +74,8 @@ DOCUMENT_KEYS = (
 )
 COMMENT_KEYS = ("opens", "closes", "email", "address", "contact", "phone", "extensions")
 EXTENSION_KEYS = ("closes", "announced", "reason")
+#: Material for MkDocs keys that are harmless on a document page.
+MATERIAL_KEYS = ("hide", "search", "icon", "subtitle")
 
 #: Markdown files larger than this are refused: they would stall the build and no reader
 #: on a phone could open them. Put long texts in an attachment.
@@ -95,11 +97,16 @@ class Content:
     #: files that must never be copied into a site (unit profiles, unsafe symlinks, ...)
     never_publish: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    extra_keys: frozenset[str] = frozenset()
 
 
-def load_content(config: PortalConfig) -> Content:
-    """Read every unit and document under ``config.docs_dir``."""
-    content = Content()
+def load_content(config: PortalConfig, extra_keys: Iterable[str] = ()) -> Content:
+    """Read every unit and document under ``config.docs_dir``.
+
+    :param extra_keys: front-matter keys that plugins read (``comment.x`` inside comment);
+        any other unknown key is reported.
+    """
+    content = Content(extra_keys=frozenset(extra_keys))
     docs_dir = config.docs_dir
     if not docs_dir.is_dir():
         content.diagnostics.append(
@@ -130,9 +137,13 @@ def load_content(config: PortalConfig) -> Content:
             _load_unit_folder(folder, config, content, root_real)
         elif entry.name in config.pages:
             content.pages.extend(
-                uri for uri in _walk(folder, docs_dir, root_real, config, content) if uri.endswith(".md")
+                uri
+                for uri in _walk(folder, docs_dir, root_real, config, content)
+                if uri.endswith(".md")
             )
-        elif any(uri.endswith(".md") for uri in _walk(folder, docs_dir, root_real, config, content)):
+        elif any(
+            uri.endswith(".md") for uri in _walk(folder, docs_dir, root_real, config, content)
+        ):
             content.diagnostics.append(
                 Diagnostic(
                     config.relpath(folder),
@@ -194,7 +205,9 @@ def _walk(
             yield Path(entry.path).relative_to(docs_dir).as_posix()
 
 
-def _load_unit_folder(folder: Path, config: PortalConfig, content: Content, root_real: Path) -> None:
+def _load_unit_folder(
+    folder: Path, config: PortalConfig, content: Content, root_real: Path
+) -> None:
     unit_id = folder.name
     content.never_publish.add(f"{unit_id}/{UNIT_FILE}")
     unit_path = folder / UNIT_FILE
@@ -212,7 +225,9 @@ def _load_unit_folder(folder: Path, config: PortalConfig, content: Content, root
         return
     intro_text, intro_path = "", None
     md_files = [
-        uri for uri in _walk(folder, config.docs_dir, root_real, config, content) if uri.endswith(".md")
+        uri
+        for uri in _walk(folder, config.docs_dir, root_real, config, content)
+        if uri.endswith(".md")
     ]
     unit_diagnostics: list[Diagnostic] = []
     unit = read_unit(unit_id, unit_path.read_bytes(), config.relpath(unit_path), unit_diagnostics)
@@ -244,7 +259,9 @@ def _load_unit_folder(folder: Path, config: PortalConfig, content: Content, root
                 )
             )
             continue
-        document = read_document(uri, path.read_bytes(), unit_id, config, content.diagnostics)
+        document = read_document(
+            uri, path.read_bytes(), unit_id, config, content.diagnostics, content.extra_keys
+        )
         if document is not None:
             content.documents.append(document)
     if unit is not None:
@@ -285,6 +302,8 @@ def read_unit(unit_id: str, data: bytes, path: str, diagnostics: list[Diagnostic
         key: reader.text(fields[key], key) for key in UNIT_KEYS if key in fields
     }
     extra = {key: plain(value) for key, value in fields.items() if key not in UNIT_KEYS}
+    for key in extra:
+        reader.diagnostics.append(_unknown_key(path, reader.lines.get(key), key, list(UNIT_KEYS)))
     if not values.get("name"):
         reader.missing(fields.get("name", 1), "name", "name: Ủy ban nhân dân xã ...")
     unit_type = values.get("type")
@@ -305,7 +324,7 @@ def read_unit(unit_id: str, data: bytes, path: str, diagnostics: list[Diagnostic
     diagnostics.extend(reader.diagnostics)
     if not values.get("name") or not unit_type:
         return None
-    unit = Unit(
+    return Unit(
         id=unit_id,
         name=values["name"] or "",
         type=unit_type,
@@ -318,7 +337,6 @@ def read_unit(unit_id: str, data: bytes, path: str, diagnostics: list[Diagnostic
         lines=MappingProxyType(dict(reader.lines)),
         extra=MappingProxyType(extra),
     )
-    return unit
 
 
 def read_document(
@@ -327,6 +345,7 @@ def read_document(
     unit_id: str,
     config: PortalConfig,
     diagnostics: list[Diagnostic],
+    extra_keys: frozenset[str] = frozenset(),
 ) -> Document | None:
     """Read one document; returns None when it is too broken to be modelled."""
     path = config.docs_prefix + src_uri
@@ -351,7 +370,9 @@ def read_document(
             )
         )
         return None
-    return _DocumentReader(src_uri, path, unit_id, source, matter, config).read(diagnostics)
+    return _DocumentReader(src_uri, path, unit_id, source, matter, config, extra_keys).read(
+        diagnostics
+    )
 
 
 @dataclass
@@ -362,6 +383,7 @@ class _DocumentReader:
     source: SourceText
     matter: FrontMatter
     config: PortalConfig
+    extra_keys: frozenset[str] = frozenset()
 
     def read(self, diagnostics: list[Diagnostic]) -> Document | None:
         assert self.matter.node is not None
@@ -375,7 +397,7 @@ class _DocumentReader:
             return fields.get(key)
 
         title = reader.text(fields["title"], "title") if "title" in fields else None
-        if not title:
+        if not title and isinstance(get("title") or yaml.ScalarNode("", ""), yaml.ScalarNode):
             reader.missing(get("title") or 1, "title", "title: Tên đầy đủ của văn bản")
         kind = Kind.DISCLOSURE
         if "kind" in fields:
@@ -383,9 +405,11 @@ class _DocumentReader:
         published = reader.moment(fields["date"], "date") if "date" in fields else None
         if published is None and "date" not in fields:
             reader.missing(1, "date", "date: 2025-01-10")
-        categories = tuple(
-            value for value, _ in reader.text_list(fields["category"], "category")
-        ) if "category" in fields else ()
+        categories = (
+            tuple(value for value, _ in reader.text_list(fields["category"], "category"))
+            if "category" in fields
+            else ()
+        )
         if not categories and kind is Kind.DISCLOSURE:
             reader.missing(get("category") or 1, "category", "category: ma-danh-muc")
         number = reader.text(fields["number"], "number") if "number" in fields else None
@@ -397,11 +421,16 @@ class _DocumentReader:
         )
         doc_id = reader.text(fields["id"], "id") if "id" in fields else None
         period = self._period(reader, fields.get("period"))
-        audience = reader.choice(fields["audience"], "audience", _AUDIENCES) if "audience" in fields else None
+        audience = (
+            reader.choice(fields["audience"], "audience", _AUDIENCES)
+            if "audience" in fields
+            else None
+        )
         attachments = self._attachments(reader, fields.get("attachments"))
         comment = self._comment(reader, fields.get("comment"), kind, extra)
         result_of = self._result_of(reader, fields.get("result_of"), kind)
 
+        report_unknown_keys(reader, extra, self.extra_keys)
         diagnostics.extend(reader.diagnostics)
         if not title or published is None:
             return None
@@ -452,7 +481,7 @@ class _DocumentReader:
         """A path relative to this document, as a content-relative POSIX path (None if outside)."""
         base = posixpath.dirname(self.src_uri)
         joined = posixpath.normpath(posixpath.join(base, raw))
-        if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+        if joined == ".." or joined.startswith(("../", "/")):
             return None
         return joined
 
@@ -461,8 +490,9 @@ class _DocumentReader:
             return ()
         example = "attachments:\n  - files/quyet-dinh.pdf"
         items = (
-            [node] if isinstance(node, yaml.ScalarNode) and not reader.is_null(node) else
-            reader.sequence(node, "attachments", example)
+            [node]
+            if isinstance(node, yaml.ScalarNode) and not reader.is_null(node)
+            else reader.sequence(node, "attachments", example)
         )
         attachments = []
         for item in items:
@@ -609,3 +639,33 @@ def _siblings(path: Path) -> list[str]:
         return [p.name for p in path.parent.iterdir() if p.is_file()]
     except OSError:
         return []
+
+
+def _unknown_key(path: str, line: int | None, key: str, known: list[str]) -> Diagnostic:
+    hint = suggestion_hint(key.rsplit(".", 1)[-1], known)
+    return Diagnostic(
+        path,
+        line,
+        Severity.WARNING,
+        "unknown-key",
+        f"Khóa `{key}` không được portal-gen sử dụng và sẽ bị bỏ qua.",
+        (hint + "\n" if hint else "")
+        + "Các khóa hợp lệ: "
+        + ", ".join(f"`{k}`" for k in known)
+        + ".",
+    )
+
+
+def report_unknown_keys(reader: Reader, extra: dict[str, Any], declared: frozenset[str]) -> None:
+    """Warn about keys nobody reads (SPEC §2.2: never silently dropped), with a suggestion."""
+    top = [*DOCUMENT_KEYS, *sorted(k for k in declared if "." not in k)]
+    for key in extra:
+        if key in declared or key in MATERIAL_KEYS:
+            continue
+        if key.startswith("comment.extensions."):
+            known = list(EXTENSION_KEYS)
+        elif key.startswith("comment."):
+            known = [*COMMENT_KEYS, *sorted(k[8:] for k in declared if k.startswith("comment."))]
+        else:
+            known = top
+        reader.diagnostics.append(_unknown_key(reader.path, reader.lines.get(key), key, known))

@@ -194,7 +194,7 @@ _YAML_PROBLEMS: tuple[tuple[str, str, str], ...] = (
     (
         "found unexpected end of stream",
         "Phần khai báo kết thúc giữa chừng (thiếu dấu ngoặc kép hoặc ngoặc đóng).",
-        "Kiểm tra các dấu ngoặc kép `\"` và ngoặc `[ ]`, `{ }` đã được đóng đủ chưa.",
+        'Kiểm tra các dấu ngoặc kép `"` và ngoặc `[ ]`, `{ }` đã được đóng đủ chưa.',
     ),
     (
         "expected a single document",
@@ -248,7 +248,9 @@ class Reader:
         line = self.line(node) if isinstance(node, yaml.Node) else node
         self.diagnostics.append(Diagnostic(self.path, line, Severity.ERROR, code, message, hint))
 
-    def warning(self, node: yaml.Node | int | None, code: str, message: str, hint: str = "") -> None:
+    def warning(
+        self, node: yaml.Node | int | None, code: str, message: str, hint: str = ""
+    ) -> None:
         line = self.line(node) if isinstance(node, yaml.Node) else node
         self.diagnostics.append(Diagnostic(self.path, line, Severity.WARNING, code, message, hint))
 
@@ -384,7 +386,11 @@ def plain(node: yaml.Node, depth: int = 0) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [plain(item, depth + 1) for item in node.value]
     if isinstance(node, yaml.MappingNode):
-        return {str(k.value): plain(v, depth + 1) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        return {
+            str(k.value): plain(v, depth + 1)
+            for k, v in node.value
+            if isinstance(k, yaml.ScalarNode)
+        }
     return None  # pragma: no cover
 
 

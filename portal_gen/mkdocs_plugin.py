@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +32,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from portal_gen.build import SitePlan, load_portal, plan_site, write_extras
 from portal_gen.config import PortalConfig, resolve_now
@@ -38,7 +40,6 @@ from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format
 from portal_gen.model import Audience
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
-from portal_gen.themes import THEME_DIR
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -105,7 +106,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         final = Path(config.site_dir)
         final.parent.mkdir(parents=True, exist_ok=True)
         self._final_site_dir = final
-        self._staging_dir = Path(tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent))
+        self._staging_dir = Path(
+            tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent)
+        )
         self._failed = False
         config.site_dir = str(self._staging_dir)
 
@@ -144,14 +147,16 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         return None
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         assert self.plan is not None
-        context["portal"] = self.plan.site_context
+        context["portal"] = self.plan.site_context  # type: ignore[typeddict-unknown-key]
         src_uri = page.file.src_uri
         generated = self.plan.pages.get(src_uri)
-        context["portal_page"] = (
-            generated.context if generated is not None else self.plan.document_contexts.get(src_uri, {})
+        context["portal_page"] = (  # type: ignore[typeddict-unknown-key]
+            generated.context
+            if generated is not None
+            else self.plan.document_contexts.get(src_uri, {})
         )
         return context
 
@@ -180,8 +185,8 @@ def _replace_dir(staging: Path, final: Path) -> None:
     old = None
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
-        os.replace(final, old / "site")
-    os.replace(staging, final)
+        final.replace(old / "site")
+    staging.replace(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -190,7 +195,9 @@ def portal_config_from(
     config: MkDocsConfig, options: PortalPluginConfig, overrides: Mapping[str, Any]
 ) -> PortalConfig:
     """Translate mkdocs.yml (and the command line's overrides) into the core's settings."""
-    config_dir = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+    config_dir = (
+        Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+    )
     audience = overrides.get("audience") or os.environ.get("PORTAL_AUDIENCE") or options.audience
     try:
         now = resolve_now(overrides.get("now") or options.now)
@@ -218,8 +225,10 @@ def _use_portal_theme(config: MkDocsConfig) -> None:
     """Templates: the portal's custom_dir, then portal-gen's, then Material's."""
     theme = config.theme
     if theme.name != "material":
-        raise PluginError("portal-gen needs the Material theme: set `theme: {name: material}` in mkdocs.yml.")
-    theme_dir = str(THEME_DIR)
+        raise PluginError(
+            "portal-gen needs the Material theme: set `theme: {name: material}` in mkdocs.yml."
+        )
+    theme_dir = str(resources.files("portal_gen.themes").joinpath("portal"))
     if theme_dir not in theme.dirs:
         theme.dirs.insert(1 if theme.custom_dir else 0, theme_dir)
     if theme["language"] == "en":  # Material's default: a Vietnamese portal speaks Vietnamese
@@ -262,7 +271,9 @@ def _apply_plan(plan: SitePlan, files: Files, config: MkDocsConfig) -> Files:
                 )
             files.remove(existing)
         inclusion = InclusionLevel.INCLUDED if page.nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+        files.append(
+            File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+        )
         if page.nav:
             nav.append((page.nav.order, page.nav.title, page.src_uri))
     for src_uri in portal.pages:
@@ -270,7 +281,8 @@ def _apply_plan(plan: SitePlan, files: Files, config: MkDocsConfig) -> Files:
             nav.append((100, "", src_uri))
     if config.nav is None:
         config.nav = [
-            {title: src_uri} if title else src_uri for _, title, src_uri in sorted(nav, key=lambda n: n[0])
+            {title: src_uri} if title else src_uri
+            for _, title, src_uri in sorted(nav, key=lambda n: n[0])
         ]
     return files
 
@@ -292,7 +304,9 @@ def find_plugin(config: MkDocsConfig) -> PortalPlugin:
     raise LookupError("mkdocs.yml does not list the `portal` plugin under `plugins:`")
 
 
-def load_portal_config(config_file: str | None, **overrides: Any) -> tuple[PortalConfig, pluggy.PluginManager]:
+def load_portal_config(
+    config_file: str | None, **overrides: Any
+) -> tuple[PortalConfig, pluggy.PluginManager]:
     """The core settings of a portal and its plugin manager, without building anything."""
     config = load_mkdocs_config(config_file)
     plugin = find_plugin(config)
@@ -300,13 +314,17 @@ def load_portal_config(config_file: str | None, **overrides: Any) -> tuple[Porta
     return portal_config, get_plugin_manager(portal_config)
 
 
-def load_portal_only(config_file: str | None, **overrides: Any) -> tuple[Portal, list[Diagnostic], pluggy.PluginManager]:
+def load_portal_only(
+    config_file: str | None, **overrides: Any
+) -> tuple[Portal, list[Diagnostic], pluggy.PluginManager]:
     portal_config, pm = load_portal_config(config_file, **overrides)
     portal, diagnostics = load_portal(portal_config, pm)
     return portal, diagnostics, pm
 
 
-def build_site(config_file: str | None, site_dir: str | None = None, **overrides: Any) -> PortalPlugin:
+def build_site(
+    config_file: str | None, site_dir: str | None = None, **overrides: Any
+) -> PortalPlugin:
     """Run a full MkDocs build exactly as ``mkdocs build`` does (same events, same output).
 
     :raises DiagnosticError: when the content has errors (nothing is written).
@@ -322,7 +340,9 @@ def build_site(config_file: str | None, site_dir: str | None = None, **overrides
     try:
         build(config)
     except (PluginError, Abort) as error:
-        if plugin.diagnostics and has_errors(plugin.diagnostics, strict=bool(overrides.get("strict"))):
+        if plugin.diagnostics and has_errors(
+            plugin.diagnostics, strict=bool(overrides.get("strict"))
+        ):
             raise DiagnosticError(plugin.diagnostics) from error
         raise
     finally:

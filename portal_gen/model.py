@@ -15,6 +15,8 @@ from typing import Any
 
 from portal_gen.vntime import VN_TZ, Moment, format_date, to_vn
 
+_Date = date  # Document.date (a property) shadows the type inside the class
+
 __all__ = [
     "UNIT_TYPES",
     "Attachment",
@@ -249,7 +251,7 @@ class Document:
         return to_vn(self.published.at).date()
 
     @property
-    def issued_or_date(self) -> date:
+    def issued_or_date(self) -> _Date:
         return self.issued or self.date
 
     @property

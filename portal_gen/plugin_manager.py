@@ -116,7 +116,9 @@ def _import_file(path: Path, config: PortalConfig) -> ModuleType:
         sys.modules.pop(name, None)
         line = getattr(error, "lineno", None)
         if line is None:
-            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+            frames = [
+                f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)
+            ]
             line = frames[-1].lineno if frames else None
         raise PluginLoadError(
             Diagnostic(

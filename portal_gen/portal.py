@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-
 from typing import TYPE_CHECKING
 
 from portal_gen.config import PortalConfig
@@ -27,7 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["Portal", "page_url"]
 
 # Links in Markdown bodies and raw HTML: ](target "title"), src="…", href="…"
-_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
+_LINK = re.compile(
+    r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']"
+)
 
 
 def page_url(src_uri: str, *, use_directory_urls: bool = True) -> str:
@@ -179,4 +180,3 @@ class Portal:
     def units_sorted(self) -> list[Unit]:
         """Units in Vietnamese alphabetical order of their names."""
         return sorted(self.units.values(), key=lambda u: (fold(u.name), u.id))
-

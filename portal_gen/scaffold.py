@@ -78,7 +78,7 @@ def create(
     if not unit_file.is_file():
         raise ScaffoldError(
             f"Chưa có đơn vị `{unit_id}` ({unit_file} không tồn tại). Tạo trước bằng "
-            f"`portal-gen new unit --unit {unit_id} --title \"...\" --type xa`.",
+            f'`portal-gen new unit --unit {unit_id} --title "..." --type xa`.',
             exit_code=2,
         )
     unit = read_unit(unit_id, unit_file.read_bytes(), str(unit_file), [])
@@ -107,9 +107,8 @@ def create(
         'signer: ""              # người ký',
     ]
     if what == "draft":
-        days = DEFAULT_COMMENT_DAYS
-        minimum = catalog.get(category).min_comment_days if category and catalog.get(category) else None
-        days = max(days, minimum or 0)
+        chosen = catalog.get(category) if category else None
+        days = max(DEFAULT_COMMENT_DAYS, (chosen.min_comment_days if chosen else None) or 0)
         closes = today + timedelta(days=days)
         lines += [
             "comment:",
@@ -133,7 +132,9 @@ def _result_target(folder: Path, result_of: str | None) -> str:
     if relative.startswith(f"{folder.name}/"):
         relative = relative[len(folder.name) + 1 :]
     if not (folder / relative).is_file():
-        raise ScaffoldError(f"Không tìm thấy dự thảo `{result_of}` trong thư mục `{folder}`.", exit_code=2)
+        raise ScaffoldError(
+            f"Không tìm thấy dự thảo `{result_of}` trong thư mục `{folder}`.", exit_code=2
+        )
     return relative
 
 

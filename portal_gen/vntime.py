@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -83,9 +83,7 @@ def _check_calendar(y: int, m: int, d: int, raw: str) -> date:
             hint = f"Tháng {m} năm {y} chỉ có {last} ngày."
         else:
             hint = "Tháng phải từ 1 đến 12; viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2024-10-10."
-        raise DateValueError(
-            "invalid-date", f"Ngày `{raw}` không tồn tại.", hint
-        ) from None
+        raise DateValueError("invalid-date", f"Ngày `{raw}` không tồn tại.", hint) from None
 
 
 def _format_error(raw: str, *, with_time: bool) -> DateValueError:
@@ -112,7 +110,7 @@ def parse_date(raw: str) -> date:
 
 def _parse_offset(text: str) -> tzinfo:
     if text == "Z":
-        return timezone.utc
+        return UTC
     sign = 1 if text[0] == "+" else -1
     digits = text[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])
@@ -218,7 +216,8 @@ def working_days_until(now: datetime, deadline: datetime) -> int:
     today = to_vn(now).date()
     end = _deadline_day(deadline)
     return sum(
-        is_working_day(today + timedelta(days=offset)) for offset in range(1, (end - today).days + 1)
+        is_working_day(today + timedelta(days=offset))
+        for offset in range(1, (end - today).days + 1)
     )
 
 

@@ -1,0 +1,117 @@
+"""Shared fixtures: tiny portals written into a temporary folder, and ways to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from portal_gen.cli import main
+
+SITES = Path(__file__).parent / "sites"
+NOW = "2026-11-22T09:00:00+07:00"
+
+MKDOCS_YML = """\
+site_name: Cổng thử nghiệm
+site_url: https://congkhai.example.vn/
+docs_dir: content
+theme:
+  name: material
+plugins:
+  - portal
+"""
+
+UNIT_YML = "name: Ủy ban nhân dân phường Thử\ntype: phuong\nemail: vp@thu.example.vn\n"
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_portal(tmp_path: Path) -> Callable[..., Path]:
+    """A portal in tmp_path/portal with mkdocs.yml, one unit `phuong-thu`, and ``files``."""
+
+    def make(
+        files: dict[str, str | bytes] | None = None,
+        *,
+        mkdocs_yml: str = MKDOCS_YML,
+        unit: bool = True,
+    ) -> Path:
+        root = tmp_path / "portal"
+        base: dict[str, str | bytes] = {"mkdocs.yml": mkdocs_yml}
+        if unit:
+            base["content/phuong-thu/_unit.yml"] = UNIT_YML
+        write_files(root, base | (files or {}))
+        return root
+
+    return make
+
+
+@pytest.fixture
+def copy_site(tmp_path: Path) -> Callable[[str], Path]:
+    """A copy of a fixture portal from tests/sites, safe to build or modify."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run `portal-gen ARGS` in-process from the folder ``cwd``."""
+
+    def run(*args: str, cwd: Path) -> Result:
+        monkeypatch.chdir(cwd)
+        monkeypatch.delenv("PORTAL_NOW", raising=False)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _quiet_mkdocs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.delenv("PORTAL_AUDIENCE", raising=False)
+
+
+@pytest.fixture(params=["UTC", "America/New_York", "Asia/Ho_Chi_Minh", "Pacific/Kiritimati"])
+def machine_tz(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test as if the build machine were in another time zone."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file of a built site, for byte-for-byte comparisons."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+__all__ = ["NOW", "SITES", "UNIT_YML", "os", "tree_bytes", "write_files"]
