@@ -179,8 +179,26 @@ def portal_status_changes(portal: Portal) -> list[datetime]:
 @hookimpl
 def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagnostic]:
     comment = document.comment
-    if document.kind is not Kind.DRAFT or comment is None:
-        return
+    if (
+        document.kind is not Kind.DRAFT
+        or comment is None
+        or comment.deadline.at <= comment.opens.at
+    ):
+        return  # no period at all: the schema plugin reports closes-before-opens
+    due = result_due(portal, document)
+    if portal.status_of(document) is CommentStatus.CLOSED and portal.now > due:
+        days = setting(portal, "result_due_days")
+        yield Diagnostic(
+            document.path,
+            document.line_of("comment"),
+            Severity.WARNING,
+            "result-overdue",
+            f"Đã hết hạn góp ý từ {format_deadline(comment.deadline.at)} (quá {days} ngày) nhưng chưa "
+            "công bố kết quả tổng hợp, giải trình, tiếp thu ý kiến (Điều 28 khoản 3).",
+            "Đăng báo cáo kết quả: `portal-gen new result --unit "
+            f'{document.unit_id} --title "..." --result-of {document.src_uri.split("/", 1)[1]}`. '
+            "Thời hạn này đặt bằng `comment: {result_due_days: N}` trong cấu hình plugin portal.",
+        )
     closes_local = to_vn(comment.deadline.at)
     if not comment.deadline.date_only and closes_local.hour == 0 and closes_local.minute == 0:
         yield Diagnostic(

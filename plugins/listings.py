@@ -160,6 +160,7 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
                 template="portal/unit.html",
                 markdown=unit.intro,
                 replaces=unit.intro_path is not None,
+                unit_id=unit.id,
                 context={
                     "unit": unit_row(unit, portal)
                     | {

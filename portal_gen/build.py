@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,16 @@ def plan_site(portal: Portal, pm: pluggy.PluginManager) -> SitePlan:
         plan.pages[page.src_uri] = page
 
     pm.hook.portal_generate_pages(portal=portal, add_page=add_page)
+    for page in list(plan.pages.values()):
+        unit = portal.units.get(page.unit_id) if page.unit_id else None
+        if unit is None:
+            continue
+        merged = dict(page.context)
+        for result in reversed(pm.hook.portal_unit_context(unit=unit, portal=portal)):
+            for key, value in (result or {}).items():
+                # lists (such as links) from several plugins add up
+                merged[key] = [*merged.get(key, []), *value] if isinstance(value, list) else value
+        plan.pages[page.src_uri] = replace(page, context=merged)
     for doc in portal.published:
         if doc.src_uri in plan.pages:
             raise PlanError(f"a generated page would replace the document {doc.src_uri!r}")

@@ -87,6 +87,10 @@ class Category:
     subcodes: tuple[str, ...] = ()
     note: str | None = None
     local: bool = False  # added by the portal, not by law
+    #: a sector law's own publication time limit, overriding the group's
+    publish_deadline: PublishDeadline | None = None
+    #: portal-gen itself produces this disclosure (the quarterly list of Art. 13(2))
+    generated: bool = False
 
     @property
     def is_periodic(self) -> bool:
@@ -149,6 +153,13 @@ class Catalog:
         return result
 
     def deadline_for(self, category: Category) -> PublishDeadline | None:
+        """The time allowed between signing and publication: the category's own (or its
+        parent's) if a sector law sets one, else the group's (Art. 12(3), 47(2), 65(2))."""
+        current: Category | None = category
+        while current is not None:
+            if current.publish_deadline is not None:
+                return current.publish_deadline
+            current = self.categories.get(current.parent) if current.parent else None
         key = self.groups.get(category.group, {}).get("publish_deadline")
         return self.publish_deadlines.get(key) if key else None
 
@@ -184,6 +195,16 @@ def _category(data: Mapping[str, Any], group: str, parent: Category | None) -> C
         parent=parent.code if parent else None,
         subcodes=tuple(str(sub["code"]) for sub in data.get("subcodes") or ()),
         note=data.get("note"),
+        publish_deadline=_deadline(data.get("code", ""), data.get("publish_deadline")),
+        generated=bool(data.get("generated", False)),
+    )
+
+
+def _deadline(key: str, rule: Mapping[str, Any] | None) -> PublishDeadline | None:
+    if not rule or rule.get("days") is None:
+        return None
+    return PublishDeadline(
+        key, int(rule["days"]), bool(rule.get("working_days")), rule.get("basis", "")
     )
 
 
@@ -204,10 +225,9 @@ def build_catalog(data: Mapping[str, Any]) -> Catalog:
             key, rule["title"], rule.get("days"), rule.get("basis", "")
         )
     for key, rule in (data.get("publish_deadlines") or {}).items():
-        if rule and rule.get("days") is not None:
-            catalog.publish_deadlines[key] = PublishDeadline(
-                key, int(rule["days"]), bool(rule.get("working_days")), rule.get("basis", "")
-            )
+        deadline = _deadline(key, rule)
+        if deadline is not None:
+            catalog.publish_deadlines[key] = deadline
     for group_id, group in (data.get("groups") or {}).items():
         catalog.groups[group_id] = {k: v for k, v in group.items() if k != "categories"}
         for item in group.get("categories") or ():
@@ -232,7 +252,14 @@ def packaged_catalog() -> Catalog:
     return build_catalog(_packaged_data())
 
 
-_OVERRIDABLE = {f.name for f in fields(Category)} - {"code", "group", "parent", "subcodes", "local"}
+_OVERRIDABLE = {f.name for f in fields(Category)} - {
+    "code",
+    "group",
+    "parent",
+    "subcodes",
+    "local",
+    "publish_deadline",
+}
 
 
 def load_catalog(config: PortalConfig) -> Catalog:

@@ -203,6 +203,81 @@ def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str) -> Non
 
 @main.command()
 @_config_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    help="text: cho người đọc; json, csv: cho chương trình và bảng tính.",
+)
+@click.option(
+    "--period", default=None, metavar="KỲ", help="Chỉ xét một kỳ: 2024, 2024-H1, 2024-Q3, 2024-09."
+)
+@_now_option
+def report(
+    config_file: str | None, output_format: str, period: str | None, now: str | None
+) -> None:
+    """Tình hình công khai của từng đơn vị so với danh mục luật định."""
+    from portal_gen.mkdocs_plugin import load_portal_only
+    from portal_gen.model import Period
+    from portal_gen.report import report_csv, report_json, report_text
+
+    config_path = _config_file(config_file)
+    _check_now(now)
+    window = None
+    if period:
+        try:
+            window = Period.parse(period)
+        except ValueError:
+            raise click.BadParameter(
+                "viết 2024 (năm), 2024-H1 (6 tháng), 2024-Q3 (quý) hoặc 2024-09 (tháng).",
+                param_hint="--period",
+            ) from None
+    try:
+        portal, diagnostics, _ = load_portal_only(config_path, now=now)
+    except PluginLoadError as error:
+        _fail_on_plugin(error)
+        return
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if errors:
+        click.echo(format_text(errors), err=True)
+        click.echo("Báo cáo có thể thiếu các văn bản có lỗi ở trên.", err=True)
+    render = {"json": report_json, "csv": report_csv, "text": report_text}[output_format]
+    click.echo(render(portal, window), nl=False)
+
+
+@main.command()
+@click.option(
+    "--unit-type",
+    default=None,
+    help="Chỉ liệt kê danh mục của một loại đơn vị (xa, phuong, co-quan...).",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "-f", "--config-file", type=click.Path(dir_okay=False), default=None, help=CONFIG_HELP
+)
+def categories(unit_type: str | None, output_format: str, config_file: str | None) -> None:
+    """Liệt kê các danh mục thông tin phải công khai (kèm danh mục riêng của cổng, nếu có)."""
+    from portal_gen.catalog import load_catalog, packaged_catalog
+    from portal_gen.model import UNIT_TYPES
+    from portal_gen.report import categories_json, categories_text
+
+    if unit_type is not None and unit_type not in UNIT_TYPES:
+        raise click.BadParameter(f"một trong: {', '.join(UNIT_TYPES)}.", param_hint="--unit-type")
+    catalog = packaged_catalog()
+    path = Path(config_file) if config_file else Path("mkdocs.yml")
+    if path.is_file():
+        from portal_gen.mkdocs_plugin import load_portal_config
+
+        catalog = load_catalog(load_portal_config(str(path))[0])
+    click.echo(
+        (categories_json if output_format == "json" else categories_text)(catalog, unit_type),
+        nl=False,
+    )
+
+
+@main.command()
+@_config_option
 def plugins(config_file: str | None) -> None:
     """Liệt kê các plugin và các hook mà mỗi plugin cài đặt."""
     from portal_gen.mkdocs_plugin import load_portal_config

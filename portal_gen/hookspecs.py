@@ -107,6 +107,19 @@ def portal_document_context(document: Document, portal: Portal) -> Mapping[str, 
 
 
 @hookspec
+def portal_unit_context(unit: Unit, portal: Portal) -> Mapping[str, Any] | None:
+    """Give the template of a unit's page some data (links, summaries).
+
+    The mappings returned by all plugins are merged into that page's ``portal_page``;
+    a ``links`` list of ``{"title", "url"}`` is shown under the unit's profile.
+
+    :param unit: the unit.
+    :param portal: the whole portal.
+    :returns: data for the template, or None.
+    """
+
+
+@hookspec
 def portal_site_context(portal: Portal) -> Mapping[str, Any] | None:
     """Give every page's template some portal-wide data (announcements, feed links).
 

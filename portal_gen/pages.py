@@ -33,6 +33,8 @@ class GeneratedPage:
     :param nav: where the page sits in the navigation; None keeps it out of the nav.
     :param replaces: True when the page stands in for an editor's file with the same path
         (a unit's ``index.md`` becomes the intro of the generated unit page).
+    :param unit_id: set on a unit's own page: plugins add to its ``context`` through
+        the ``portal_unit_context`` hook.
     """
 
     src_uri: str
@@ -42,6 +44,7 @@ class GeneratedPage:
     markdown: str = ""
     nav: NavEntry | None = None
     replaces: bool = False
+    unit_id: str | None = None
 
 
 class SiteWriter:

@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "portal_gen.plugins.comment_period",
     "portal_gen.plugins.document_page",
     "portal_gen.plugins.listings",
+    "portal_gen.plugins.categories",
 )
 
 #: Third-party plugins declare ``[project.entry-points.portal_gen]`` in their packaging.

@@ -142,10 +142,14 @@ class Portal:
     # -- URLs and files ----------------------------------------------------------------
 
     def url_of(self, doc: Document) -> str:
-        return page_url(doc.src_uri, use_directory_urls=self.config.use_directory_urls)
+        return self.page_url(doc.src_uri)
 
     def unit_url(self, unit_id: str) -> str:
-        return page_url(f"{unit_id}/index.md", use_directory_urls=self.config.use_directory_urls)
+        return self.page_url(f"{unit_id}/index.md")
+
+    def page_url(self, src_uri: str) -> str:
+        """The URL of any page of the site from its path in the docs tree."""
+        return page_url(src_uri, use_directory_urls=self.config.use_directory_urls)
 
     def local_files(self, doc: Document) -> set[str]:
         """Content files a document brings into the site: attachments and linked files."""

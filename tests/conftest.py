@@ -24,7 +24,8 @@ docs_dir: content
 theme:
   name: material
 plugins:
-  - portal
+  - portal:
+      severity: {missing-category: "off", outdated-category: "off"}
 """
 
 UNIT_YML = "name: Ủy ban nhân dân phường Thử\ntype: phuong\nemail: vp@thu.example.vn\n"
@@ -103,6 +104,21 @@ def machine_tz(request: pytest.FixtureRequest) -> Iterator[str]:
     else:
         os.environ["TZ"] = old
     time.tzset()
+
+
+def set_portal_options(root: Path, **options: object) -> None:
+    """Change the options of `plugins: [portal]` in a fixture portal's mkdocs.yml."""
+    import yaml
+
+    path = root / "mkdocs.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    plugins = config["plugins"]
+    for index, entry in enumerate(plugins):
+        if entry == "portal":
+            plugins[index] = {"portal": dict(options)}
+        elif isinstance(entry, dict) and "portal" in entry:
+            entry["portal"] = {**(entry["portal"] or {}), **options}
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

@@ -16,7 +16,10 @@ from portal_gen.vntime import parse_now
 
 def load(root: Path) -> tuple[list[tuple[str, str, int | None]], object]:
     config = PortalConfig(
-        config_dir=root, docs_dir=root / "content", now=parse_now("2026-11-22T09:00")
+        config_dir=root,
+        docs_dir=root / "content",
+        now=parse_now("2026-11-22T09:00"),
+        severity={"missing-category": "off", "outdated-category": "off"},
     )
     portal, diagnostics = load_portal(config, get_plugin_manager(config, entry_points=False))
     return [(d.path, d.code, d.line) for d in diagnostics], portal
@@ -71,7 +74,12 @@ def test_pages_folders_and_asset_folders_are_not_units(make_portal: Callable[...
             "content/images/logo.png": b"\x89PNG",
         }
     )
-    config = PortalConfig(config_dir=root, docs_dir=root / "content", pages=("huong-dan",))
+    config = PortalConfig(
+        config_dir=root,
+        docs_dir=root / "content",
+        pages=("huong-dan",),
+        severity={"missing-category": "off", "outdated-category": "off"},
+    )
     portal, diagnostics = load_portal(config, get_plugin_manager(config, entry_points=False))
     assert diagnostics == []
     assert "huong-dan/index.md" in portal.pages
