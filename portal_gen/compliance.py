@@ -101,24 +101,25 @@ def _previous(period: Period) -> Period:
 
 
 def latest_due_period(category: Category, today: date) -> Period | None:
-    """The most recent period whose document was due on or before ``today``."""
+    """The most recent period whose due date has passed (on the due date itself the
+    document is not late yet)."""
     if not category.is_periodic or category.due_days is None:
         return None
     period = _period_containing(today, _unit_of(category))
     for _ in range(40):  # due dates lie at most a few periods after the period itself
-        if due_date(category, period) <= today:
+        if due_date(category, period) < today:
             return period
         period = _previous(period)
     return None
 
 
 def periods_between(category: Category, window: Period, today: date) -> list[Period]:
-    """The category's periods that overlap ``window`` and are already due."""
+    """The category's periods that overlap ``window`` and whose due date has passed."""
     unit = _unit_of(category)
     period = _period_containing(window.end, unit)
     periods = []
     while period.end >= window.start:
-        if period.start <= window.end and due_date(category, period) <= today:
+        if period.start <= window.end and due_date(category, period) < today:
             periods.append(period)
         period = _previous(period)
     return sorted(periods, key=lambda p: p.start)
@@ -127,14 +128,15 @@ def periods_between(category: Category, window: Period, today: date) -> list[Per
 def satisfies(doc: Document, period: Period, category: Category) -> bool:
     """Whether a document covers a required period.
 
-    With ``period:`` written, the document's period must end with the required one (a
-    6-month report covers Q2, an annual one Q4) or contain it (an annual plan covers each
-    quarter). Without it, a document counts for the periods it was published in or after.
+    With ``period:`` written, a report (due after its period) must end with the required
+    period: a cumulative 6-month report covers Q2 but not Q1. A plan (due from the start of
+    its period) may also contain it: an annual plan covers each quarter. Without
+    ``period:``, a document counts for the periods it was published in or after.
     """
     if doc.period is not None:
         if doc.period.end == period.end and doc.period.start <= period.start:
             return True
-        return doc.period.contains(period)
+        return category.due_from == "start" and doc.period.contains(period)
     if category.due_from == "start":
         return period.start <= doc.date <= period.end + timedelta(days=category.due_days or 0)
     return period.end < doc.date <= due_date(category, period) + timedelta(days=366)
@@ -158,6 +160,8 @@ def _assess(
     docs: tuple[Document, ...],
     today: date,
     window: Period | None,
+    *,
+    periodic: bool = True,
 ) -> CategoryCompliance:
     if category.generated:
         return CategoryCompliance(category, Presence.PRESENT, ())
@@ -167,7 +171,7 @@ def _assess(
         docs = tuple(d for d in docs if d.date <= window.end)
     if not docs:
         return CategoryCompliance(category, Presence.MISSING, ())
-    if not category.is_periodic or category.due_days is None:
+    if not periodic or not category.is_periodic or category.due_days is None:
         return CategoryCompliance(category, Presence.PRESENT, docs)
     if window is None:
         latest = latest_due_period(category, today)
@@ -206,8 +210,8 @@ def unit_compliance(
             _assess(sub, _matching(portal, docs, sub), today, window)
             for sub in (catalog.categories[code] for code in item.subcodes)
         ]
-        own = _assess(item, _matching(portal, docs, item), today, window)
-        # an item with sub-codes is only as fresh as its required periodic parts
+        # an item with sub-codes is as fresh as they are, not by a period of its own
+        own = _assess(item, _matching(portal, docs, item), today, window, periodic=not children)
         if own.status is Presence.PRESENT and any(
             c.status is Presence.OUTDATED and c.required for c in children
         ):
