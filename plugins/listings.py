@@ -162,6 +162,8 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
                 replaces=unit.intro_path is not None,
                 unit_id=unit.id,
                 context={
+                    # base.html adds <link rel="alternate"> for the feeds of this scope
+                    "feed_scope": f"unit:{unit.id}",
                     "unit": unit_row(unit, portal)
                     | {
                         "address": unit.address,

@@ -7,6 +7,7 @@ unknown keys; this plugin checks impossible periods and broken references.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from portal_gen import (
@@ -41,6 +42,7 @@ def portal_check_unit(unit: Unit, portal: Portal) -> Iterator[Diagnostic]:
 @hookimpl
 def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagnostic]:
     yield from _comment_dates(document)
+    yield from _permanent_id(document, portal)
     if document.kind is Kind.RESULT and document.result_of:
         yield from _result_target(document, portal)
     if document.comment is not None and document.kind is not Kind.DRAFT:
@@ -51,6 +53,31 @@ def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagno
             "comment-not-draft",
             "Văn bản có khối `comment` (thời hạn góp ý) nhưng không phải dự thảo.",
             "Thêm `kind: draft` nếu đây là dự thảo lấy ý kiến; nếu không, xóa khối `comment`.",
+        )
+
+
+_ID = re.compile(r"^[a-z0-9]+(?:[-/.][a-z0-9]+)*$")
+
+
+def _permanent_id(document: Document, portal: Portal) -> Iterator[Diagnostic]:
+    if document.doc_id is not None and not _ID.match(document.doc_id):
+        yield Diagnostic(
+            document.path,
+            document.line_of("id"),
+            Severity.ERROR,
+            "invalid-id",
+            f"Mã định danh `{document.doc_id}` chỉ được gồm chữ thường không dấu, số, `-`, `/` và `.`.",
+            "Ví dụ: `id: phuong-binh-an/2024-491-ubnd`. Mã này không bao giờ được đổi sau khi đăng.",
+        )
+    twins = [d for d in portal.documents if d.uid == document.uid and d is not document]
+    if twins:
+        yield Diagnostic(
+            document.path,
+            document.line_of("id") or document.line_of("title"),
+            Severity.ERROR,
+            "duplicate-id",
+            f"Văn bản có cùng mã định danh `{document.uid}` với `{twins[0].path}`.",
+            "Thêm `id:` khác nhau cho hai văn bản (người theo dõi nhận tin theo mã này).",
         )
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from portal_gen.text import slugify
 from portal_gen.vntime import VN_TZ, Moment, format_date, to_vn
 
 _Date = date  # Document.date (a property) shadows the type inside the class
@@ -244,6 +245,17 @@ class Document:
     body_line: int = 1
     lines: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
     extra: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def uid(self) -> str:
+        """A permanent id that survives renaming or moving the file (feeds, open data).
+
+        The ``id`` written in front matter, else ``<unit>/<date>-<title slug>``. A portal
+        that merges units keeps ids stable by writing ``id:`` explicitly.
+        """
+        if self.doc_id:
+            return self.doc_id
+        return f"{self.unit_id}/{self.date.isoformat()}-{slugify(self.title, max_length=60)}"
 
     @property
     def date(self) -> date:

@@ -34,6 +34,8 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "portal_gen.plugins.document_page",
     "portal_gen.plugins.listings",
     "portal_gen.plugins.categories",
+    "portal_gen.plugins.feeds",
+    "portal_gen.plugins.open_data",
 )
 
 #: Third-party plugins declare ``[project.entry-points.portal_gen]`` in their packaging.

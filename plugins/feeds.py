@@ -1,0 +1,1 @@
+"""RSS, Atom and iCalendar feeds (issue 5; being written)."""
