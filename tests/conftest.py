@@ -131,3 +131,64 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 
 __all__ = ["NOW", "SITES", "UNIT_YML", "os", "tree_bytes", "write_files"]
+
+
+# -- headless Chromium ------------------------------------------------------------------------
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A headless Chromium driven by Playwright; skipped without one, except in CI
+    (PORTAL_REQUIRE_BROWSER=1), where a missing browser is a failure."""
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("PORTAL_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required (PORTAL_REQUIRE_BROWSER=1) but was not found")
+        pytest.skip("no Chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], str]]:
+    """Serve a built site over HTTP on localhost; returns its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    def start(root: Path) -> str:
+        handler = functools.partial(Quiet, directory=str(root))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

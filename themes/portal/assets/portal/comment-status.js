@@ -73,6 +73,13 @@
     var now = Date.now();
     var all = document.querySelectorAll("[data-portal-comment]");
     for (var i = 0; i < all.length; i++) update(all[i], now);
+    // The announcement names open drafts only: hide it when none is open any more.
+    var bars = document.querySelectorAll(".portal-announce");
+    for (var j = 0; j < bars.length; j++) {
+      var open = bars[j].querySelector('[data-portal-comment][data-status="open"]');
+      var banner = bars[j].closest("[data-md-component=announce]") || bars[j];
+      banner.hidden = !open;
+    }
   }
 
   if (document.readyState === "loading") {
