@@ -6,10 +6,11 @@ The page itself is ``portal/document.html``; this plugin only hands it data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from portal_gen import Attachment, Audience, Document, Kind, Portal, hookimpl
-from portal_gen.vntime import format_date
+from portal_gen.vntime import DateValueError, format_date, format_deadline, parse_date
 
 KIND_LABELS = {
     Kind.DISCLOSURE: "Thông tin công khai",
@@ -50,6 +51,44 @@ def attachment_row(attachment: Attachment) -> dict[str, Any]:
         "type": FILE_TYPES.get(attachment.extension, attachment.extension.upper() or "Tệp"),
         "size_text": size_text(attachment.size) if attachment.size is not None else None,
     }
+
+
+def posting_start(document: Document) -> date:
+    """The day the notice goes on the board: ``forms: {ht-niem-yet: ...}``, else publication."""
+    forms = document.extra.get("forms")
+    if isinstance(forms, dict) and isinstance(forms.get("ht-niem-yet"), str):
+        try:
+            return parse_date(forms["ht-niem-yet"])
+        except DateValueError:
+            pass
+    return document.date
+
+
+def posting(document: Document, portal: Portal) -> dict[str, Any] | None:
+    """The posting period printed on the notice-board sheet (Art. 13: 30 days, permanent...)."""
+    start = posting_start(document)
+    if document.kind is Kind.DRAFT and document.comment is not None:
+        return {
+            "text": f"Niêm yết từ ngày {format_date(start)} đến hết thời hạn góp ý "
+            f"({format_deadline(document.comment.deadline.at)})."
+        }
+    catalog = portal.catalog
+    if catalog is None:
+        return None
+    for code in document.categories:
+        category = catalog.get(code)
+        for key in category.posting if category else ():
+            rule = catalog.posting_rules.get(key)
+            if rule is None or key == "WEB":
+                continue
+            if rule.days:
+                end = start + timedelta(days=rule.days - 1)
+                return {
+                    "text": f"{rule.title}: từ ngày {format_date(start)} đến hết ngày {format_date(end)} "
+                    f"({rule.basis})."
+                }
+            return {"text": f"{rule.title} ({rule.basis}), từ ngày {format_date(start)}."}
+    return None
 
 
 def breadcrumb(document: Document, portal: Portal) -> list[dict[str, str]]:
@@ -105,5 +144,9 @@ def portal_document_context(document: Document, portal: Portal) -> Mapping[str, 
                 "url": portal.unit_url(document.unit_id),
             },
             "breadcrumb": breadcrumb(document, portal),
+            "posting": posting(document, portal),
+            "public_url": (portal.config.site_url or "").rstrip("/") + "/" + portal.url_of(document)
+            if portal.config.site_url
+            else None,
         }
     }

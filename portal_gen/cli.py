@@ -350,5 +350,139 @@ def new(
     click.echo(config.relpath(path))
 
 
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--name",
+    "site_name",
+    default=None,
+    help="Tên cổng (site_name). Mặc định: “Thông tin công khai – <tên đơn vị>”.",
+)
+@click.option(
+    "--site-url",
+    default="https://congkhai.example.vn/",
+    show_default=True,
+    metavar="URL",
+    help="Địa chỉ cổng khi đã đăng, kể cả thư mục con nếu có.",
+)
+@click.option(
+    "--unit",
+    "unit_id",
+    default="phuong-mau",
+    show_default=True,
+    help="Mã (tên thư mục) của đơn vị đầu tiên: chữ thường, không dấu, nối bằng gạch ngang.",
+)
+@click.option(
+    "--unit-name",
+    default="Ủy ban nhân dân phường Mẫu",
+    show_default=True,
+    help="Tên đầy đủ của đơn vị đầu tiên.",
+)
+@click.option(
+    "--unit-type",
+    default="phuong",
+    show_default=True,
+    help="Loại đơn vị: xa, phuong, dac-khu, co-quan, don-vi-su-nghiep, doanh-nghiep...",
+)
+def init(
+    directory: Path,
+    site_name: str | None,
+    site_url: str,
+    unit_id: str,
+    unit_name: str,
+    unit_type: str,
+) -> None:
+    """Tạo kho mới cho một cổng: cấu hình, một đơn vị, tự động hóa CI, hướng dẫn.
+
+    Thư mục DIRECTORY phải mới hoặc trống; không bao giờ ghi đè tệp đã có.
+    """
+    import shlex
+
+    from portal_gen.init_portal import InitError, default_site_name, init_portal
+
+    try:
+        written = init_portal(
+            directory,
+            name=site_name if site_name is not None else default_site_name(unit_name.strip()),
+            unit_id=unit_id,
+            unit_name=unit_name,
+            unit_type=unit_type,
+            site_url=site_url,
+        )
+    except InitError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(error.exit_code)
+    click.echo(f"Đã tạo cổng mới trong `{directory}`:")
+    for path in sorted(written):
+        click.echo(f"  {path.relative_to(directory).as_posix()}")
+    click.echo(
+        "\nBước tiếp theo:\n"
+        f"  cd {shlex.quote(str(directory))}\n"
+        f"  điền địa chỉ, điện thoại, thư điện tử vào content/{unit_id}/_unit.yml\n"
+        "  portal-gen check     kiểm tra nội dung\n"
+        "  portal-gen serve     xem thử tại http://127.0.0.1:8000/\n"
+        "Hướng dẫn cho biên tập viên: README.md trong thư mục mới."
+    )
+
+
+@main.command("rebuild-due")
+@click.option(
+    "--site-url",
+    default=None,
+    metavar="URL",
+    help="Địa chỉ cổng đang chạy; đọc URL/build-info.json. Mặc định: site_url trong mkdocs.yml.",
+)
+@click.option(
+    "--build-info",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Đọc tệp build-info.json của một lần tạo trang trước (ví dụ site/build-info.json).",
+)
+@_config_option
+@_now_option
+def rebuild_due(
+    site_url: str | None, build_info: Path | None, config_file: str | None, now: str | None
+) -> None:
+    """Đã đến lúc tạo lại trang chưa? Dùng trong lịch chạy của CI.
+
+    Mã thoát 0: cần tạo lại (thời điểm next_change trong build-info.json đã qua, hoặc không
+    đọc được tệp đó); 1: chưa cần.
+    """
+    from datetime import datetime
+
+    from portal_gen.config import resolve_now
+    from portal_gen.rebuild import from_file, from_url
+    from portal_gen.vntime import VN_TZ
+
+    if site_url and build_info:
+        raise click.UsageError("Chỉ dùng một trong hai: --site-url hoặc --build-info.")
+    _check_now(now)
+    moment = resolve_now(now) or datetime.now(VN_TZ)
+    if build_info is not None:
+        verdict = from_file(build_info, moment)
+    else:
+        verdict = from_url(site_url or _configured_site_url(config_file), moment)
+    click.echo(verdict.reason)
+    sys.exit(0 if verdict.due else 1)
+
+
+def _configured_site_url(config_file: str | None) -> str:
+    from mkdocs.exceptions import MkDocsException
+
+    from portal_gen.mkdocs_plugin import load_mkdocs_config
+
+    config_path = _config_file(config_file)
+    try:
+        site_url = load_mkdocs_config(config_path).site_url
+    except MkDocsException as error:
+        raise click.UsageError(f"Không đọc được `{config_path}`: {error}") from None
+    if not site_url:
+        raise click.UsageError(
+            f"`{config_path}` chưa có site_url: ghi địa chỉ cổng vào đó, hoặc dùng --site-url."
+        )
+    return str(site_url)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,7 +28,6 @@ from portal_gen.frontmatter import (
     split_front_matter,
 )
 from portal_gen.model import (
-    UNIT_ID,
     UNIT_TYPES,
     Attachment,
     Audience,
@@ -38,8 +37,8 @@ from portal_gen.model import (
     Kind,
     Period,
     Unit,
+    unit_id_error,
 )
-from portal_gen.text import slugify
 
 __all__ = [
     "COMMENT_KEYS",
@@ -211,15 +210,16 @@ def _load_unit_folder(
     unit_id = folder.name
     content.never_publish.add(f"{unit_id}/{UNIT_FILE}")
     unit_path = folder / UNIT_FILE
-    if not UNIT_ID.match(unit_id):
+    problem = unit_id_error(unit_id)
+    if problem:
         content.diagnostics.append(
             Diagnostic(
                 config.relpath(folder),
                 None,
                 Severity.ERROR,
                 "invalid-unit-id",
-                f"Tên thư mục đơn vị `{unit_id}` phải viết thường, không dấu, nối bằng dấu gạch ngang.",
-                f"Đổi tên thư mục, ví dụ `{_slug_hint(unit_id)}`.",
+                problem,
+                "Đổi tên thư mục của đơn vị cho đúng (tên thư mục chính là mã đơn vị).",
             )
         )
         return
@@ -270,10 +270,6 @@ def _load_unit_folder(
 
 def _with_intro(unit: Unit, intro: str, intro_path: str | None) -> Unit:
     return replace(unit, intro=intro, intro_path=intro_path)
-
-
-def _slug_hint(name: str) -> str:
-    return slugify(name) or "ten-don-vi"
 
 
 def read_unit(unit_id: str, data: bytes, path: str, diagnostics: list[Diagnostic]) -> Unit | None:

@@ -61,6 +61,8 @@ class PortalPluginConfig(base.Config):
     feeds = c.Type(dict, default={})
     listings = c.Type(dict, default={})
     search = c.Type(dict, default={})
+    #: settings of third-party and site-local plugins, by plugin name
+    options = c.Type(dict, default={})
 
 
 #: Options that hold settings for one plugin each (PortalConfig.options).
@@ -217,7 +219,10 @@ def portal_config_from(
         now=now,
         strict=bool(overrides.get("strict", config.strict)),
         severity=dict(options.severity),
-        options={key: dict(options[key]) for key in PLUGIN_OPTION_KEYS},
+        options={
+            **{name: dict(value or {}) for name, value in options.options.items()},
+            **{key: dict(options[key]) for key in PLUGIN_OPTION_KEYS},
+        },
     )
 
 
@@ -276,15 +281,39 @@ def _apply_plan(plan: SitePlan, files: Files, config: MkDocsConfig) -> Files:
         )
         if page.nav:
             nav.append((page.nav.order, page.nav.title, page.src_uri))
-    for src_uri in portal.pages:
-        if src_uri not in plan.pages and files.get_file_from_path(src_uri) is not None:
-            nav.append((100, "", src_uri))
     if config.nav is None:
-        config.nav = [
-            {title: src_uri} if title else src_uri
-            for _, title, src_uri in sorted(nav, key=lambda n: n[0])
-        ]
+        entries: list[Any] = [{title: uri} for _, title, uri in sorted(nav, key=lambda n: n[0])]
+        config.nav = entries + _pages_nav(portal, plan, files)
     return files
+
+
+def _pages_nav(portal: Portal, plan: SitePlan, files: Files) -> list[Any]:
+    """Editors' own pages: root pages as entries, each `pages` folder as one section."""
+    sections: dict[str, list[str]] = {}
+    entries: list[Any] = []
+    for src_uri in portal.pages:
+        if src_uri in plan.pages or files.get_file_from_path(src_uri) is None:
+            continue
+        folder, _, _ = src_uri.rpartition("/")
+        if folder:
+            sections.setdefault(folder.split("/", 1)[0], []).append(src_uri)
+        else:
+            entries.append(src_uri)
+    for folder, pages in sections.items():
+        pages.sort(key=lambda uri: (uri != f"{folder}/index.md", uri))
+        entries.append({_heading(portal.config.docs_dir / pages[0]) or folder: pages})
+    return entries
+
+
+def _heading(path: Path) -> str | None:
+    """The first Markdown heading of a page, used to title its nav section."""
+    try:
+        for line in path.read_text(encoding="utf-8-sig").splitlines()[:40]:
+            if line.startswith("# "):
+                return line[2:].strip()
+    except OSError:
+        return None
+    return None
 
 
 # -- entry points for the command line --------------------------------------------------

@@ -30,6 +30,7 @@ __all__ = [
     "Period",
     "Unit",
     "comment_status",
+    "unit_id_error",
 ]
 
 
@@ -68,6 +69,16 @@ UNIT_TYPES: MappingProxyType[str, str] = MappingProxyType(
 )
 
 UNIT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def unit_id_error(unit_id: str) -> str | None:
+    """Why ``unit_id`` cannot name a unit (a Vietnamese sentence with a fix), or None."""
+    if UNIT_ID.match(unit_id):
+        return None
+    return (
+        f"Mã đơn vị `{unit_id}` phải viết thường, không dấu, nối bằng dấu gạch ngang, "
+        f"ví dụ `{slugify(unit_id) or 'phuong-binh-an'}`."
+    )
 
 
 @dataclass(frozen=True, slots=True)

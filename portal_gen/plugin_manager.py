@@ -15,7 +15,7 @@ import pluggy
 
 from portal_gen import hookspecs
 from portal_gen.config import PortalConfig
-from portal_gen.diagnostics import Diagnostic, Severity
+from portal_gen.diagnostics import Diagnostic, Severity, suggestion_hint
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -36,6 +36,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "portal_gen.plugins.categories",
     "portal_gen.plugins.feeds",
     "portal_gen.plugins.open_data",
+    "portal_gen.plugins.search",
 )
 
 #: Third-party plugins declare ``[project.entry-points.portal_gen]`` in their packaging.
@@ -50,6 +51,14 @@ class PluginLoadError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+    @classmethod
+    def at(
+        cls, config: PortalConfig, path: Path, line: int | None, message: str, hint: str
+    ) -> PluginLoadError:
+        return cls(
+            Diagnostic(config.relpath(path), line, Severity.ERROR, "plugin-error", message, hint)
+        )
 
 
 def get_plugin_manager(
@@ -79,11 +88,39 @@ def get_plugin_manager(
     if config is not None:
         for name, module in _local_plugins(config):
             if not pm.is_blocked(name):
-                pm.register(module, name=name)
+                _register_checked(pm, module, name, config)
     for plugin in extra:
         pm.register(plugin)
     pm.check_pending()
     return pm
+
+
+def _register_checked(
+    pm: pluggy.PluginManager, module: ModuleType, name: str, config: PortalConfig
+) -> None:
+    """Register a site-local plugin; a hook name that does not exist is an editor's error
+    (with the file and a suggestion), not a traceback."""
+    pm.register(module, name=name)
+    known = {hook for hook in dir(hookspecs) if hook.startswith("portal_")}
+    for attribute in dir(module):
+        function = getattr(module, attribute)
+        if (
+            attribute.startswith("portal_")
+            and attribute not in known
+            and hasattr(function, f"{hookspecs.PROJECT}_impl")
+        ):
+            pm.unregister(name=name)
+            path = Path(getattr(module, "__file__", "") or name)
+            hint = suggestion_hint(attribute, sorted(known))
+            line = getattr(getattr(function, "__code__", None), "co_firstlineno", None)
+            raise PluginLoadError.at(
+                config,
+                path,
+                line,
+                f"Plugin `{name}` cài đặt hook `{attribute}` không tồn tại.",
+                (hint + "\n" if hint else "")
+                + "Xem danh sách hook trong docs/plugins.md (tài liệu cho người viết plugin).",
+            )
 
 
 def _builtin_dir() -> Path:
@@ -123,16 +160,13 @@ def _import_file(path: Path, config: PortalConfig) -> ModuleType:
                 f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)
             ]
             line = frames[-1].lineno if frames else None
-        raise PluginLoadError(
-            Diagnostic(
-                config.relpath(path),
-                line,
-                Severity.ERROR,
-                "plugin-error",
-                f"Không nạp được plugin riêng của cổng: {type(error).__name__}: {error}",
-                "Sửa lỗi trong tệp plugin, hoặc tạm tắt nó bằng `disable: "
-                f"[{path.stem}]` trong cấu hình plugin `portal` của mkdocs.yml.",
-            )
+        raise PluginLoadError.at(
+            config,
+            path,
+            line,
+            f"Không nạp được plugin riêng của cổng: {type(error).__name__}: {error}",
+            "Sửa lỗi trong tệp plugin, hoặc tạm tắt nó bằng `disable: "
+            f"[{path.stem}]` trong cấu hình plugin `portal` của mkdocs.yml.",
         ) from error
     return module
 

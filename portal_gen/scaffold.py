@@ -16,7 +16,7 @@ import yaml
 from portal_gen.catalog import load_catalog
 from portal_gen.config import PortalConfig
 from portal_gen.content import UNIT_FILE, read_unit
-from portal_gen.model import UNIT_ID, UNIT_TYPES
+from portal_gen.model import UNIT_TYPES, unit_id_error
 from portal_gen.text import slugify
 from portal_gen.vntime import VN_TZ
 
@@ -64,12 +64,9 @@ def create(
     title = " ".join(title.split())
     if not title:
         raise ScaffoldError("--title không được để trống.", exit_code=2)
-    if not UNIT_ID.match(unit_id):
-        raise ScaffoldError(
-            f"Mã đơn vị `{unit_id}` phải viết thường, không dấu, nối bằng dấu gạch ngang, "
-            f"ví dụ `{slugify(unit_id) or 'phuong-binh-an'}`.",
-            exit_code=2,
-        )
+    problem = unit_id_error(unit_id)
+    if problem:
+        raise ScaffoldError(problem, exit_code=2)
     today = (config.now or datetime.now(VN_TZ)).astimezone(VN_TZ).date()
     folder = config.docs_dir / unit_id
     if what == "unit":

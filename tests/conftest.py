@@ -106,6 +106,18 @@ def machine_tz(request: pytest.FixtureRequest) -> Iterator[str]:
     time.tzset()
 
 
+def build_portal(root: Path, *args: str) -> Path:
+    """`portal-gen build ARGS` in ``root`` (for module-scoped fixtures); returns site/."""
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["build", *args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
 def set_portal_options(root: Path, **options: object) -> None:
     """Change the options of `plugins: [portal]` in a fixture portal's mkdocs.yml."""
     import yaml

@@ -106,7 +106,16 @@ def test_internal_build_has_everything(
 def test_navigation_is_constant_and_units_have_pages(built: Path) -> None:
     home = soup(built / "index.html")
     nav = [a.get_text(" ", strip=True) for a in home.select("nav.md-nav--primary > ul > li > a")]
-    assert nav == ["Trang chủ", "Đơn vị", "Tình hình công khai"]
+    assert nav == [
+        "Trang chủ",
+        "Tìm kiếm",
+        "Đơn vị",
+        "Lĩnh vực",
+        "Lưu trữ",
+        "Tình hình công khai",
+        "Theo dõi",
+        "Dữ liệu mở",
+    ]
     units = soup(built / "don-vi/index.html")
     assert [a.get_text(strip=True) for a in units.select(".portal-units a")] == [
         "Phòng Thử nghiệm B",

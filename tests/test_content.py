@@ -18,6 +18,7 @@ def load(root: Path) -> tuple[list[tuple[str, str, int | None]], object]:
     config = PortalConfig(
         config_dir=root,
         docs_dir=root / "content",
+        site_url="https://congkhai.example.vn/",
         now=parse_now("2026-11-22T09:00"),
         severity={"missing-category": "off", "outdated-category": "off"},
     )
@@ -78,6 +79,7 @@ def test_pages_folders_and_asset_folders_are_not_units(make_portal: Callable[...
         config_dir=root,
         docs_dir=root / "content",
         pages=("huong-dan",),
+        site_url="https://congkhai.example.vn/",
         severity={"missing-category": "off", "outdated-category": "off"},
     )
     portal, diagnostics = load_portal(config, get_plugin_manager(config, entry_points=False))

@@ -214,7 +214,10 @@ def test_a_plugin_object_takes_part_in_every_phase(
 
     root = copy_site("tiny")
     cfg = config(
-        root, now=parse_now(NOW), severity={"missing-category": "off", "outdated-category": "off"}
+        root,
+        site_url="https://congkhai.example.vn/",
+        now=parse_now(NOW),
+        severity={"missing-category": "off", "outdated-category": "off"},
     )
     pm = get_plugin_manager(cfg, entry_points=False, extra=[Counter()])
     portal, diagnostics = load_portal(cfg, pm)
@@ -229,3 +232,44 @@ def test_a_plugin_object_takes_part_in_every_phase(
     assert "demo/count.txt" in writer.written and writer.written[-1] == "build-info.json"
     with pytest.raises(ValueError):
         writer.write_text("../escape.txt", "x")
+
+
+def test_a_misspelt_hook_in_a_site_local_plugin_is_an_editor_error(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    root = copy_site("tiny")
+    (root / "plugins").mkdir()
+    (root / "plugins/sai_ten.py").write_text(
+        "from portal_gen import hookimpl\n\n\n@hookimpl\ndef portal_chek_document(document):\n    return []\n",
+        encoding="utf-8",
+    )
+    result = cli("check", "--format", "json", cwd=root)
+    assert result.exit_code == 1
+    import json
+
+    (problem,) = json.loads(result.output)
+    assert (problem["path"], problem["line"], problem["code"]) == (
+        "plugins/sai_ten.py",
+        4,
+        "plugin-error",
+    )
+    assert "`portal_check_document`" in problem["hint"]
+
+
+def test_plugins_read_their_own_options_from_mkdocs_yml(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    root = copy_site("tiny")
+    (root / "plugins").mkdir()
+    (root / "plugins/nguong.py").write_text(
+        "from portal_gen import Diagnostic, Severity, hookimpl\n\n\n"
+        "@hookimpl\ndef portal_check_portal(portal):\n"
+        "    limit = portal.config.option('nguong', 'toi_da', 0)\n"
+        "    return [Diagnostic('mkdocs.yml', None, Severity.WARNING, 'demo-limit', f'toi_da={limit}')]\n",
+        encoding="utf-8",
+    )
+    set_portal_options(root, options={"nguong": {"toi_da": 7}})
+    import json
+
+    problems = json.loads(cli("check", "--format", "json", cwd=root).output)
+    assert [p["message"] for p in problems if p["code"] == "demo-limit"] == ["toi_da=7"]

@@ -21,23 +21,11 @@ DRAFT = "phuong-a/du-thao-quy-che/"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import shutil
 
-    from click.testing import CliRunner
-
-    from portal_gen.cli import main
-    from tests.conftest import SITES
+    from tests.conftest import SITES, build_portal
 
     root = tmp_path_factory.mktemp("live") / "tiny"
     shutil.copytree(SITES / "tiny", root)
-    import os
-
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["build", "--now", BUILT_AT], catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    assert result.exit_code == 0, result.output
-    return root / "site"
+    return build_portal(root, "--now", BUILT_AT)
 
 
 def open_at(browser: object, url: str, clock: str) -> object:

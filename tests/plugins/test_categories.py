@@ -371,10 +371,8 @@ class TestPages:
     def test_unit_page_links_to_its_compliance(self, site: Path) -> None:
         page = BeautifulSoup((site / "xa-thieu/index.html").read_text(), "html.parser")
         links = {a.get_text(strip=True): a["href"] for a in page.select(".portal-unit-links a")}
-        assert links == {
-            "Tình hình công khai (8 nội dung cần bổ sung)": "tinh-hinh-cong-khai/",
-            "Danh sách nội dung đã công khai theo quý": "danh-sach-cong-khai/",
-        }
+        assert links["Tình hình công khai (8 nội dung cần bổ sung)"] == "tinh-hinh-cong-khai/"
+        assert links["Danh sách nội dung đã công khai theo quý"] == "danh-sach-cong-khai/"
 
 
 def test_declared_forms_appear_in_the_quarterly_list(

@@ -50,24 +50,12 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import os
-
-    from click.testing import CliRunner
-
-    from portal_gen.cli import main
-    from tests.conftest import MKDOCS_YML, write_files
+    from tests.conftest import MKDOCS_YML, build_portal, write_files
 
     root = write_files(
         tmp_path_factory.mktemp("comment") / "portal", {"mkdocs.yml": MKDOCS_YML, **FILES}
     )
-    old = Path.cwd()
-    os.chdir(root)
-    try:
-        result: Result = CliRunner().invoke(main, ["build", "--now", NOW], catch_exceptions=False)
-    finally:
-        os.chdir(old)
-    assert result.exit_code == 0, result.output
-    return root / "site"
+    return build_portal(root, "--now", NOW)
 
 
 def banner(site: Path, name: str) -> BeautifulSoup:

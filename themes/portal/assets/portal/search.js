@@ -1,0 +1,137 @@
+/* portal-gen: the search page, on top of Pagefind's JavaScript API.
+ *
+ * Pagefind ignores tone marks but not "đ" (it has no Unicode decomposition), so readers
+ * typing without diacritics ("dat dai") would miss "đất đai". Each query is therefore run
+ * for every d/đ variant of its words (up to 16) and the results are merged by score.
+ * Results are built with DOM methods; excerpts keep only Pagefind's <mark> highlighting.
+ */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("[data-portal-search]");
+  if (!form) return;
+  var input = form.querySelector("input[name=q]");
+  var status = document.querySelector("[data-search-status]");
+  var list = document.querySelector("[data-search-results]");
+  var bundle = new URL(form.getAttribute("data-bundle"), location.href);
+  var base = new URL(form.getAttribute("data-base"), location.href);
+  var pagefind = null;
+  var MAX_VARIANTS = 16;
+  var SHOWN = 30;
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(new URL("pagefind.js", bundle).href).then(function (module) {
+        return module.options({ baseUrl: base.pathname }).then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  function variants(query) {
+    // every combination of d/đ where the reader typed a d (the first MAX_VARIANTS)
+    var out = [""];
+    for (var i = 0; i < query.length; i++) {
+      var c = query[i];
+      var options = c === "d" ? ["d", "đ"] : c === "D" ? ["D", "Đ"] : [c];
+      var next = [];
+      for (var j = 0; j < out.length; j++) {
+        for (var k = 0; k < options.length; k++) {
+          if (next.length < MAX_VARIANTS) next.push(out[j] + options[k]);
+        }
+      }
+      out = next;
+    }
+    return out;
+  }
+
+  function excerpt(html) {
+    // Pagefind escapes the text and adds <mark>; rebuild it without innerHTML.
+    var fragment = document.createDocumentFragment();
+    var parts = html.split(/(<mark>|<\/mark>)/);
+    var marked = false;
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i] === "<mark>") { marked = true; continue; }
+      if (parts[i] === "</mark>") { marked = false; continue; }
+      var text = document.createElement("textarea");
+      text.innerHTML = parts[i];
+      var node = document.createTextNode(text.value);
+      if (marked) {
+        var mark = document.createElement("mark");
+        mark.appendChild(node);
+        fragment.appendChild(mark);
+      } else {
+        fragment.appendChild(node);
+      }
+    }
+    return fragment;
+  }
+
+  function render(query, results, total) {
+    list.textContent = "";
+    if (!total) {
+      status.textContent = "Không tìm thấy văn bản nào cho “" + query + "”.";
+      return;
+    }
+    status.textContent = "Tìm thấy " + total + " văn bản cho “" + query + "”" +
+      (total > results.length ? ", hiển thị " + results.length + " kết quả đầu." : ".");
+    results.forEach(function (data) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = data.meta.title || data.url;
+      var heading = document.createElement("h2");
+      heading.className = "portal-search__title";
+      heading.appendChild(link);
+      item.appendChild(heading);
+      if (data.meta.don_vi || data.meta.ngay) {
+        var meta = document.createElement("p");
+        meta.className = "portal-search__meta";
+        meta.textContent = [data.meta.don_vi, data.meta.ngay].filter(Boolean).join(" · ");
+        item.appendChild(meta);
+      }
+      var text = document.createElement("p");
+      text.appendChild(excerpt(data.excerpt || ""));
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+  }
+
+  function search(query) {
+    status.textContent = "Đang tìm…";
+    return load().then(function (pf) {
+      return Promise.all(variants(query).map(function (q) { return pf.search(q); }));
+    }).then(function (searches) {
+      var best = {};
+      searches.forEach(function (s) {
+        s.results.forEach(function (r) {
+          if (!best[r.id] || best[r.id].score < r.score) best[r.id] = r;
+        });
+      });
+      var merged = Object.keys(best).map(function (id) { return best[id]; });
+      merged.sort(function (a, b) { return b.score - a.score; });
+      return Promise.all(merged.slice(0, SHOWN).map(function (r) { return r.data(); }))
+        .then(function (data) {
+          render(query, data, merged.length);
+          return merged.length;
+        });
+    }).catch(function () {
+      status.textContent = "Không tải được bộ tìm kiếm. Hãy thử lại, hoặc xem văn bản theo đơn vị, lĩnh vực, năm.";
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = input.value.trim();
+    if (!query) return;
+    history.replaceState(null, "", "?q=" + encodeURIComponent(query));
+    search(query);
+  });
+
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    search(initial.trim());
+  }
+  window.portalSearch = search; // used by the tests and by readers' bookmarklets
+})();
