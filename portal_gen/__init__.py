@@ -3,7 +3,6 @@
 The public API for plugin authors; everything else is internal and may change.
 """
 
-from portal_gen.content import COMMENT_KEYS, DOCUMENT_KEYS, EXTENSION_KEYS, UNIT_FILE, UNIT_KEYS
 from portal_gen.diagnostics import Diagnostic, Severity, suggestion_hint
 from portal_gen.hookspecs import hookimpl
 from portal_gen.model import (
@@ -19,6 +18,7 @@ from portal_gen.model import (
 )
 from portal_gen.pages import GeneratedPage, NavEntry, SiteWriter
 from portal_gen.portal import Portal
+from portal_gen.schema import COMMENT_KEYS, DOCUMENT_KEYS, EXTENSION_KEYS, UNIT_FILE, UNIT_KEYS
 
 __version__ = "0.1.0"
 

@@ -15,8 +15,9 @@ import yaml
 
 from portal_gen.catalog import load_catalog
 from portal_gen.config import PortalConfig
-from portal_gen.content import UNIT_FILE, read_unit
+from portal_gen.content import read_unit
 from portal_gen.model import UNIT_TYPES, unit_id_error
+from portal_gen.schema import UNIT_FILE
 from portal_gen.text import slugify
 from portal_gen.vntime import VN_TZ
 

@@ -21,7 +21,7 @@ from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "content/huong-dan"
-SOURCES = [*sorted((ROOT / "portal_gen").rglob("*.py")), *sorted((ROOT / "plugins").glob("*.py"))]
+SOURCES = [*sorted((ROOT / "portal_gen").rglob("*.py")), *sorted((ROOT / "plugins").rglob("*.py"))]
 
 
 def _text(node: ast.expr | None) -> str | None:

@@ -41,7 +41,7 @@ def test_hook_is_implemented_and_tested(name: str) -> None:
     """Some built-in implements it (so the end-to-end tests run it) or a test names it."""
     root = Path(__file__).resolve().parents[1]
     implemented = any(
-        re.search(rf"def {name}\(", p.read_text()) for p in (root / "plugins").glob("*.py")
+        re.search(rf"def {name}\(", p.read_text()) for p in (root / "plugins").rglob("*.py")
     )
     tested = any(
         name in p.read_text()
