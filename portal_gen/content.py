@@ -89,6 +89,21 @@ def load_content(config: PortalConfig, extra_keys: Iterable[str] = ()) -> Conten
         if not entry.is_dir():
             continue
         folder = Path(entry.path)
+        if entry.is_symlink() and (folder / UNIT_FILE).is_file():
+            # a second name for a unit folder would publish every document twice
+            content.never_publish.add(entry.name)
+            content.diagnostics.append(
+                Diagnostic(
+                    config.relpath(folder),
+                    None,
+                    Severity.ERROR,
+                    "duplicate-unit",
+                    f"Thư mục `{entry.name}` là liên kết tới thư mục đơn vị "
+                    f"`{Path(entry.path).resolve().name}`: đơn vị bị khai báo hai lần.",
+                    "Xóa liên kết này; mỗi đơn vị chỉ có một thư mục (tên thư mục là mã đơn vị).",
+                )
+            )
+            continue
         if (folder / UNIT_FILE).is_file():
             _load_unit_folder(folder, config, content, root_real)
         elif entry.name in config.pages:

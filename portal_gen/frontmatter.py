@@ -89,13 +89,20 @@ def decode_source(data: bytes, path: str) -> tuple[SourceText | None, list[Diagn
 
 
 def _guess_legacy_encoding(data: bytes) -> str:
-    # TCVN3 (ABC) puts Vietnamese letters in 0xA1-0xFE with the bytes of ư (0xAD), ­đ (0xAE)
-    # and ơ (0xAC) very common; Windows-1258 uses combining tone marks 0xCC, 0xDE, 0xEC, 0xF2.
-    tones_1258 = sum(data.count(bytes([b])) for b in (0xCC, 0xDE, 0xEC, 0xF2, 0xD2))
-    tcvn3 = sum(data.count(bytes([b])) for b in (0xAD, 0xAE, 0xAC, 0xB8, 0xB5, 0xD6))
-    if tcvn3 > tones_1258:
+    """Name the old Vietnamese encoding a file most likely uses (a hint, not a certainty).
+
+    TCVN3 (ABC) has one byte per letter, the base letters ă â ê ô ơ ư đ at 0xA8-0xAE;
+    Windows-1258 writes tones as combining marks (0xCC, 0xD2, 0xDE, 0xEC, 0xF2) after
+    letters such as â (0xE2), ê (0xEA), ô (0xF4), ơ (0xF5), ư (0xFD), đ (0xF0).
+    """
+    tcvn3 = sum(data.count(bytes([b])) for b in range(0xA8, 0xAF))
+    cp1258 = sum(
+        data.count(bytes([b]))
+        for b in (0xCC, 0xD2, 0xDE, 0xEC, 0xF2, 0xE2, 0xEA, 0xF4, 0xF5, 0xFD, 0xF0)
+    )
+    if tcvn3 > cp1258:
         return "có vẻ là bảng mã TCVN3/ABC"
-    if tones_1258:
+    if cp1258:
         return "có vẻ là bảng mã Windows-1258"
     return "bảng mã cũ không xác định"
 
@@ -138,7 +145,7 @@ def split_front_matter(source: SourceText) -> tuple[FrontMatter | None, list[Dia
     try:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return matter, [_yaml_diagnostic(source.path, error, yaml_first_line=2)]
+        return matter, [_yaml_diagnostic(source.path, error, yaml_first_line=2, text=yaml_text)]
     except yaml.YAMLError as error:  # pragma: no cover - every YAML error we know is marked
         return matter, [
             Diagnostic(source.path, 1, Severity.ERROR, "yaml-syntax", str(error), _YAML_HINT)
@@ -166,6 +173,16 @@ _YAML_HINT = (
 )
 
 _YAML_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    (
+        "flow sequence",
+        "Danh sách mở bằng `[` nhưng không có dấu `]` đóng lại.",
+        "Thêm `]` vào cuối danh sách, hoặc viết mỗi mục trên một dòng bắt đầu bằng `- `.",
+    ),
+    (
+        "flow mapping",
+        "Nhóm khóa mở bằng `{` nhưng không có dấu `}` đóng lại.",
+        "Thêm `}` vào cuối, hoặc viết mỗi khóa trên một dòng, thụt lề bằng dấu cách.",
+    ),
     (
         "tab",
         "Dòng thụt lề bằng ký tự TAB; YAML chỉ chấp nhận dấu cách.",
@@ -204,10 +221,15 @@ _YAML_PROBLEMS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _yaml_diagnostic(path: str, error: yaml.MarkedYAMLError, *, yaml_first_line: int) -> Diagnostic:
+def _yaml_diagnostic(
+    path: str, error: yaml.MarkedYAMLError, *, yaml_first_line: int, text: str = ""
+) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     line = (mark.line + yaml_first_line) if mark is not None else yaml_first_line
     problem = f"{error.context or ''} {error.problem or ''}".strip()
+    lines = text.split("\n")
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+        problem = "tab"  # libyaml does not always say so; the line does
     for needle, message, hint in _YAML_PROBLEMS:
         if needle in problem:
             return Diagnostic(path, line, Severity.ERROR, "yaml-syntax", message, hint)
@@ -226,7 +248,7 @@ def parse_yaml_file(source: SourceText) -> tuple[yaml.Node | None, list[Diagnost
     try:
         return yaml.compose(source.text, Loader=_Loader), []
     except yaml.MarkedYAMLError as error:
-        return None, [_yaml_diagnostic(source.path, error, yaml_first_line=1)]
+        return None, [_yaml_diagnostic(source.path, error, yaml_first_line=1, text=source.text)]
 
 
 @dataclass(slots=True)

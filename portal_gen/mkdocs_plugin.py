@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pluggy
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -40,6 +41,7 @@ from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format
 from portal_gen.model import Audience
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
+from portal_gen.safety import clean_html, escape_tree
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -61,12 +63,13 @@ class PortalPluginConfig(base.Config):
     feeds = c.Type(dict, default={})
     listings = c.Type(dict, default={})
     search = c.Type(dict, default={})
+    security = c.Type(dict, default={})
     #: settings of third-party and site-local plugins, by plugin name
     options = c.Type(dict, default={})
 
 
 #: Options that hold settings for one plugin each (PortalConfig.options).
-PLUGIN_OPTION_KEYS = ("comment", "catalog", "feeds", "listings", "search")
+PLUGIN_OPTION_KEYS = ("comment", "catalog", "feeds", "listings", "search", "security")
 
 
 class PortalPlugin(BasePlugin[PortalPluginConfig]):
@@ -83,6 +86,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._final_site_dir: Path | None = None
         self._staging_dir: Path | None = None
         self._failed = False
+        self._site_context: Any = {}
+        self._epoch_set = False
 
     # -- configuration ---------------------------------------------------------------
 
@@ -91,7 +96,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal_config = portal_config_from(config, self.config, self.overrides)
+        if self.portal_config.now is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            # A fixed --now makes the build reproducible: MkDocs dates the sitemap with it.
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(self.portal_config.now.timestamp()))
+            self._epoch_set = True
         _use_portal_theme(config)
+        _strict_csp_markdown(config)
         try:
             self.pm = get_plugin_manager(self.portal_config)
         except PluginLoadError as error:
@@ -127,7 +137,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.plan is not None
         # Also for templates that get no page context (404.html, sitemap.xml).
-        env.globals["portal"] = self.plan.site_context
+        self._site_context = escape_tree(self.plan.site_context)
+        env.globals["portal"] = self._site_context
         env.globals["portal_page"] = {}
         return env
 
@@ -137,29 +148,40 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         assert self.plan is not None
         src_uri = page.file.src_uri
         generated = self.plan.pages.get(src_uri)
+        # Material prints titles and descriptions without escaping them.
         if generated is not None:
-            page.meta = {"template": generated.template, "title": generated.title}
+            page.meta = {"template": generated.template, "title": escape(generated.title)}
             return generated.markdown
         doc = self.plan.portal.by_src.get(src_uri)
         if doc is not None:
-            page.meta = {"template": "portal/document.html", "title": doc.title}
+            page.meta = {"template": "portal/document.html", "title": escape(doc.title)}
             if doc.description:
-                page.meta["description"] = doc.description
+                page.meta["description"] = escape(doc.description)
             return doc.body
+        if page.meta:
+            page.meta = escape_tree(page.meta)
         return None
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Raw HTML in any Markdown page is cleaned to a safe subset (portal_gen.safety)."""
+        return clean_html(html)
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         assert self.plan is not None
-        context["portal"] = self.plan.site_context  # type: ignore[typeddict-unknown-key]
+        context["portal"] = self._site_context  # type: ignore[typeddict-unknown-key]
         src_uri = page.file.src_uri
         generated = self.plan.pages.get(src_uri)
-        context["portal_page"] = (  # type: ignore[typeddict-unknown-key]
+        data = (
             generated.context
             if generated is not None
             else self.plan.document_contexts.get(src_uri, {})
         )
+        # MkDocs renders themes without autoescaping: escape everything plugins hand over.
+        context["portal_page"] = escape_tree(data)  # type: ignore[typeddict-unknown-key]
         return context
 
     # -- output ----------------------------------------------------------------------
@@ -167,9 +189,16 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None and self.pm is not None
         write_extras(self.plan, self.pm, Path(config.site_dir))
+        self._forget_epoch()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._failed = True
+        self._forget_epoch()
+
+    def _forget_epoch(self) -> None:
+        if self._epoch_set:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._epoch_set = False
 
     def on_shutdown(self) -> None:
         staging, final = self._staging_dir, self._final_site_dir
@@ -240,6 +269,12 @@ def _use_portal_theme(config: MkDocsConfig) -> None:
         theme["language"] = "vi"
     # Google Fonts would send every reader's visit to a third party (SPEC §5).
     theme["font"] = False
+
+
+def _strict_csp_markdown(config: MkDocsConfig) -> None:
+    """Aligned table columns as `align` attributes: a strict CSP blocks style attributes."""
+    if "tables" in config.markdown_extensions:
+        config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
 
 
 def _report(diagnostics: list[Diagnostic], *, strict: bool) -> None:

@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "portal_gen.plugins.feeds",
     "portal_gen.plugins.open_data",
     "portal_gen.plugins.search",
+    "portal_gen.plugins.security",
 )
 
 #: Third-party plugins declare ``[project.entry-points.portal_gen]`` in their packaging.

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from portal_gen.cli import main
+from portal_gen.safety import STRICT_CSP
 
 SITES = Path(__file__).parent / "sites"
 NOW = "2026-11-22T09:00:00+07:00"
@@ -181,8 +182,9 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[Path], str]]:
-    """Serve a built site over HTTP on localhost; returns its base URL."""
+def serve() -> Iterator[Callable[..., str]]:
+    """Serve a built site over HTTP on localhost; returns its base URL. ``csp=True`` sends
+    the strict Content-Security-Policy header with every response."""
     import functools
     import http.server
     import threading
@@ -190,11 +192,21 @@ def serve() -> Iterator[Callable[[Path], str]]:
     servers: list[http.server.ThreadingHTTPServer] = []
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
+        csp: str | None = None
+
+        def end_headers(self) -> None:
+            if self.csp:
+                self.send_header("Content-Security-Policy", self.csp)
+            super().end_headers()
+
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    def start(root: Path) -> str:
-        handler = functools.partial(Quiet, directory=str(root))
+    class Strict(Quiet):
+        csp = STRICT_CSP
+
+    def start(root: Path, *, csp: bool = False) -> str:
+        handler = functools.partial(Strict if csp else Quiet, directory=str(root))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

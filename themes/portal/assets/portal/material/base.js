@@ -1,0 +1,4 @@
+/* Material for MkDocs 9.x, partials/javascripts/base.html (MIT, (c) Martin Donath),
+ * moved from an inline <script> into a file so that portals can send a strict
+ * Content-Security-Policy (script-src 'self'). The scope comes from data-scope. */
+__md_scope=new URL(document.currentScript.dataset.scope,location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0)),0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}
