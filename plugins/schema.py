@@ -40,6 +40,23 @@ def portal_check_unit(unit: Unit, portal: Portal) -> Iterator[Diagnostic]:
 
 
 @hookimpl
+def portal_check_portal(portal: Portal) -> Iterator[Diagnostic]:
+    """Two documents with one permanent id (feeds and open data key on it), in one pass."""
+    first: dict[str, Document] = {}
+    for doc in sorted(portal.documents, key=lambda d: d.src_uri):
+        twin = first.setdefault(doc.uid, doc)
+        if twin is not doc:
+            yield Diagnostic(
+                doc.path,
+                doc.line_of("id") or doc.line_of("title"),
+                Severity.ERROR,
+                "duplicate-id",
+                f"Văn bản có cùng mã định danh `{doc.uid}` với `{twin.path}`.",
+                "Thêm `id:` khác nhau cho hai văn bản (người theo dõi nhận tin theo mã này).",
+            )
+
+
+@hookimpl
 def portal_check_document(document: Document, portal: Portal) -> Iterator[Diagnostic]:
     yield from _comment_dates(document)
     yield from _permanent_id(document, portal)
@@ -68,16 +85,6 @@ def _permanent_id(document: Document, portal: Portal) -> Iterator[Diagnostic]:
             "invalid-id",
             f"Mã định danh `{document.doc_id}` chỉ được gồm chữ thường không dấu, số, `-`, `/` và `.`.",
             "Ví dụ: `id: phuong-binh-an/2024-491-ubnd`. Mã này không bao giờ được đổi sau khi đăng.",
-        )
-    twins = [d for d in portal.documents if d.uid == document.uid and d is not document]
-    if twins:
-        yield Diagnostic(
-            document.path,
-            document.line_of("id") or document.line_of("title"),
-            Severity.ERROR,
-            "duplicate-id",
-            f"Văn bản có cùng mã định danh `{document.uid}` với `{twins[0].path}`.",
-            "Thêm `id:` khác nhau cho hai văn bản (người theo dõi nhận tin theo mã này).",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -20,10 +21,49 @@ from portal_gen.frontmatter import (
     plain,
     split_front_matter,
 )
-from portal_gen.model import Attachment, Audience, CommentPeriod, Document, Extension, Kind, Period
+from portal_gen.model import (
+    Attachment,
+    Audience,
+    CommentPeriod,
+    Document,
+    Extension,
+    Kind,
+    Period,
+    permanent_id,
+)
 from portal_gen.schema import COMMENT_KEYS, DOCUMENT_KEYS, EXTENSION_KEYS, report_unknown_keys
 
-__all__ = ["read_document"]
+__all__ = ["body_links", "read_body", "read_document"]
+
+# Links in Markdown bodies and raw HTML: ](target "title"), src="…", href="…"
+_LINK = re.compile(
+    r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']"
+)
+
+
+def body_links(body: str, src_uri: str) -> frozenset[str]:
+    """Content files (relative to content/) a Markdown body links to or embeds."""
+    files = set()
+    base = posixpath.dirname(src_uri)
+    for match in _LINK.finditer(body):
+        target = (match.group(1) or match.group(2)).split("#", 1)[0].split("?", 1)[0]
+        if not target or "://" in target or target.startswith(("/", "mailto:", "tel:", "#")):
+            continue
+        resolved = posixpath.normpath(posixpath.join(base, target))
+        if not resolved.startswith(".."):
+            files.add(resolved)
+    return frozenset(files)
+
+
+def read_body(config: PortalConfig, document: Document) -> str:
+    """A document's Markdown body, read again from its file (decoded, LF, NFC)."""
+    data = (config.docs_dir / document.src_uri).read_bytes()
+    source, _ = decode_source(data, document.path)
+    if source is None:
+        return ""
+    matter, _ = split_front_matter(source)
+    return matter.body if matter is not None else source.text
+
 
 _KINDS = {k.value: k for k in Kind}
 _AUDIENCES = {a.value: a for a in Audience}
@@ -144,7 +184,8 @@ class _DocumentReader:
             result_of=result_of,
             description=description,
             doc_id=doc_id,
-            body=self.matter.body,
+            uid=permanent_id(self.unit_id, published, title, doc_id),
+            links=body_links(self.matter.body, self.src_uri),
             body_line=self.matter.body_line,
             lines=MappingProxyType(dict(reader.lines)),
             extra=MappingProxyType(extra),

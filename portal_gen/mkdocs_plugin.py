@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from importlib import resources
@@ -38,10 +39,11 @@ from mkdocs.utils.templates import TemplateContext
 from portal_gen.build import SitePlan, load_portal, plan_site, write_extras
 from portal_gen.config import PortalConfig, resolve_now
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format_text, has_errors
+from portal_gen.documents import read_body
 from portal_gen.model import Audience
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
-from portal_gen.safety import clean_html, escape_tree
+from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -117,6 +119,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         """Build into a sibling temporary folder; the old site stays until success."""
         final = Path(config.site_dir)
         final.parent.mkdir(parents=True, exist_ok=True)
+        _clear_leftovers(final)
         self._final_site_dir = final
         self._staging_dir = Path(
             tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent)
@@ -142,6 +145,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         env.globals["portal_page"] = {}
         return env
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """A document's body as portal-gen read it (decoded, NFC), without front matter:
+        MkDocs then has no YAML of its own to parse."""
+        assert self.plan is not None and self.portal_config is not None
+        doc = self.plan.portal.by_src.get(page.file.src_uri)
+        return read_body(self.portal_config, doc) if doc is not None else None
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -157,7 +167,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             page.meta = {"template": "portal/document.html", "title": escape(doc.title)}
             if doc.description:
                 page.meta["description"] = escape(doc.description)
-            return doc.body
+            return None
         if page.meta:
             page.meta = escape_tree(page.meta)
         return None
@@ -166,7 +176,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Raw HTML in any Markdown page is cleaned to a safe subset (portal_gen.safety)."""
-        return clean_html(html)
+        markdown = page.markdown or ""
+        # Rendered: MkDocs keeps pages until the end, not this copy ("" keeps page.title).
+        page.markdown = ""
+        return html if is_plain_markdown(markdown, html) else clean_html(html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        page.content = None  # written: only its anchors are needed from now on
+        return output
 
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -212,14 +229,26 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
 
 def _replace_dir(staging: Path, final: Path) -> None:
-    """Swap the freshly built site in; the previous one is removed only afterwards."""
+    """Swap the freshly built site in; the previous one is removed only afterwards, by a
+    detached process so that the command returns at once (leftovers from an interrupted
+    removal are cleared at the next build)."""
     old = None
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
         final.replace(old / "site")
     staging.replace(final)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(old)],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def _clear_leftovers(final: Path) -> None:
+    for leftover in final.parent.glob(f".{final.name}-old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def portal_config_from(

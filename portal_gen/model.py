@@ -30,6 +30,7 @@ __all__ = [
     "Period",
     "Unit",
     "comment_status",
+    "permanent_id",
     "unit_id_error",
 ]
 
@@ -252,21 +253,15 @@ class Document:
     result_of: str | None = None  # src_uri of the draft it answers
     description: str | None = None
     doc_id: str | None = None  # the permanent id written in front matter, if any
-    body: str = ""
+    #: a permanent id that survives renaming or moving the file (feeds, open data): the
+    #: ``id`` written in front matter, else ``<unit>/<date>-<title slug>`` (see permanent_id)
+    uid: str = ""
+    #: content files the Markdown body links to or embeds (relative to content/); the body
+    #: itself is not kept in memory: portal_gen.documents.read_body reads it when rendered
+    links: frozenset[str] = frozenset()
     body_line: int = 1
     lines: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
     extra: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-
-    @property
-    def uid(self) -> str:
-        """A permanent id that survives renaming or moving the file (feeds, open data).
-
-        The ``id`` written in front matter, else ``<unit>/<date>-<title slug>``. A portal
-        that merges units keeps ids stable by writing ``id:`` explicitly.
-        """
-        if self.doc_id:
-            return self.doc_id
-        return f"{self.unit_id}/{self.date.isoformat()}-{slugify(self.title, max_length=60)}"
 
     @property
     def date(self) -> date:
@@ -287,6 +282,14 @@ class Document:
     @property
     def date_label(self) -> str:
         return format_date(self.date)
+
+
+def permanent_id(unit_id: str, published: Moment, title: str, doc_id: str | None) -> str:
+    """``doc_id`` if written, else ``<unit>/<date>-<title slug>``: independent of the file's
+    name and place. A portal that merges units keeps ids stable by writing ``id:``."""
+    if doc_id:
+        return doc_id
+    return f"{unit_id}/{to_vn(published.at).date().isoformat()}-{slugify(title, max_length=60)}"
 
 
 def start_of_day(day: date) -> datetime:

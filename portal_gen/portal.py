@@ -7,8 +7,6 @@ is a draft's status now, which result concludes it, where is its page).
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,11 +22,6 @@ if TYPE_CHECKING:
     from portal_gen.catalog import Catalog
 
 __all__ = ["Portal", "page_url"]
-
-# Links in Markdown bodies and raw HTML: ](target "title"), src="…", href="…"
-_LINK = re.compile(
-    r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']"
-)
 
 
 def page_url(src_uri: str, *, use_directory_urls: bool = True) -> str:
@@ -153,16 +146,7 @@ class Portal:
 
     def local_files(self, doc: Document) -> set[str]:
         """Content files a document brings into the site: attachments and linked files."""
-        files = {a.src_uri for a in doc.attachments if a.src_uri}
-        base = posixpath.dirname(doc.src_uri)
-        for match in _LINK.finditer(doc.body):
-            target = (match.group(1) or match.group(2)).split("#", 1)[0].split("?", 1)[0]
-            if not target or "://" in target or target.startswith(("/", "mailto:", "tel:", "#")):
-                continue
-            resolved = posixpath.normpath(posixpath.join(base, target))
-            if not resolved.startswith(".."):
-                files.add(resolved)
-        return files
+        return {a.src_uri for a in doc.attachments if a.src_uri} | doc.links
 
     @cached_property
     def unpublished_files(self) -> frozenset[str]:

@@ -10,13 +10,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import nh3
 from markupsafe import Markup, escape
 
-__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "STRICT_CSP", "clean_html", "escape_tree"]
+__all__ = [
+    "ALLOWED_ATTRIBUTES",
+    "ALLOWED_TAGS",
+    "STRICT_CSP",
+    "clean_html",
+    "escape_tree",
+    "is_plain_markdown",
+]
 
 #: The Content-Security-Policy a portal can be served with (docs/deploy.md): no inline
 #: script or style, nothing from another origin. Pagefind needs WebAssembly and a worker.
@@ -66,6 +74,22 @@ def clean_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+_URL_ATTRIBUTE = re.compile(r'\b(?:href|src)="([^"]*)"')
+_SAFE_URL = re.compile(r"^(?:https?://|mailto:|tel:|#|/|[^:&]*$)", re.IGNORECASE)
+
+
+def is_plain_markdown(markdown: str, html: str) -> bool:
+    """Whether rendered Markdown cannot need cleaning, so the sanitizer can be skipped.
+
+    True only when the source has no ``<`` at all (no raw HTML, no autolinks) and every
+    link and image in the output uses http(s), mailto, tel, a fragment or a relative path
+    without a scheme or an entity (``javascript&#58;`` is entity-encoded ``javascript:``).
+    """
+    if "<" in markdown:
+        return False
+    return all(_SAFE_URL.match(url.strip()) for url in _URL_ATTRIBUTE.findall(html))
 
 
 def escape_tree(value: Any) -> Any:

@@ -210,3 +210,25 @@ def test_every_command_leaves_content_untouched(
     ):
         cli(*args, cwd=root)
     assert tree_bytes(root / "content") == before
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html", "plain"),
+    [
+        ("Văn bản *đậm*.", "<p>Văn bản <em>đậm</em>.</p>", True),
+        ("[x](../a/)", '<p><a href="../a/">x</a></p>', True),
+        ("[x](https://a.vn/?a=1&b=2)", '<p><a href="https://a.vn/?a=1&amp;b=2">x</a></p>', True),
+        ("[x](mailto:a@b.vn)", '<p><a href="mailto:a@b.vn">x</a></p>', True),
+        ("Có <b>HTML</b>", "<p>Có <b>HTML</b></p>", False),
+        ("<https://a.vn>", '<p><a href="https://a.vn">https://a.vn</a></p>', False),
+        ("[x](javascript:alert(1))", '<p><a href="javascript:alert(1)">x</a></p>', False),
+        ("[x](javascript&#58;alert(1))", '<p><a href="javascript&#58;alert(1)">x</a></p>', False),
+        ("![a](data:image/svg+xml,x)", '<p><img alt="a" src="data:image/svg+xml,x" /></p>', False),
+    ],
+)
+def test_sanitizer_is_skipped_only_when_nothing_can_be_unsafe(
+    markdown: str, html: str, plain: bool
+) -> None:
+    from portal_gen.safety import is_plain_markdown
+
+    assert is_plain_markdown(markdown, html) is plain
