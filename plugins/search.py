@@ -1,33 +1,60 @@
-"""Vietnamese full-text search with Pagefind: an index split into small chunks, so a query
-at 10,000 documents downloads a few hundred kilobytes, not Material's whole-site lunr JSON.
+"""Vietnamese full-text search with Pagefind, in bounded memory and time.
+
+Pagefind holds every page it indexes in memory (about 150 KB a page here), so the index
+is built in shards of at most ``search: {shard_size: 1500}`` documents, grouped by unit,
+one Pagefind process after the other; the search page merges the shards in the browser
+(Pagefind's ``mergeIndex``). What is indexed is a small record per document, not the whole
+page: title, unit, number, categories, headings and the first ``search: {words: 300}``
+words of the text (``words: 0`` indexes all of it). A shard whose records did not change
+since the previous build is copied from it rather than indexed again.
 
 Pagefind folds tone marks ("ngan sach" finds "ngân sách") but not ``đ``, which has no
-Unicode decomposition. The search page's script (``assets/portal/search.js``) therefore
-also tries each ``d``/``đ`` variant of the query words and merges the results, so
-"dat dai" finds "đất đai". Settings: ``search: {enabled: true}``.
+Unicode decomposition: the search page (``assets/portal/search.js``) also tries each
+``d``/``đ`` variant of the query words and merges the results, so "dat dai" finds "đất đai".
 """
 
 from __future__ import annotations
 
+import hashlib
+import html as html_lib
+import json
 import logging
+import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
-from portal_gen import GeneratedPage, NavEntry, Portal, SiteWriter, hookimpl
+from portal_gen import Document, GeneratedPage, NavEntry, Portal, SiteWriter, hookimpl
+from portal_gen.vntime import format_date
 
 PAGE = "tim-kiem.md"
-log = logging.getLogger("mkdocs.plugins.portal.search")
 BUNDLE = "pagefind"
+SHARDS_FILE = f"{BUNDLE}/shards.json"
+log = logging.getLogger("mkdocs.plugins.portal.search")
+
+_TAG = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<h[1-4][^>]*>(.*?)</h[1-4]>", re.S)
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+
+#: Search records of the documents rendered in this process, by src_uri.
+_RECORDS: dict[str, str] = {}
 
 
 def enabled(portal: Portal) -> bool:
     return bool(portal.config.option("search", "enabled", True))
 
 
+def _text(fragment: str) -> str:
+    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
+
+
 @hookimpl
 def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], None]) -> None:
+    _RECORDS.clear()
     if enabled(portal):
         add_page(
             GeneratedPage(
@@ -41,22 +68,73 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
 
 
 @hookimpl
-def portal_site_context(portal: Portal) -> dict[str, object]:
+def portal_site_context(portal: Portal) -> Mapping[str, Any]:
     return {"search_url": "tim-kiem/" if enabled(portal) else None}
 
 
-def _index(site_dir: Path) -> None:
-    # Pagefind's own command (a Rust binary shipped in the pagefind[bin] wheel), in a
-    # subprocess: its Python API needs an event loop of its own, which embedding
-    # applications (and browser tests) may already be running.
+@hookimpl
+def portal_document_rendered(document: Document, html: str, portal: Portal) -> None:
+    """Keep a small record of the document for the index (a few KB, not the page)."""
+    if not enabled(portal):
+        return
+    body = _PERMALINK.sub("", html)
+    limit = int(portal.config.option("search", "words", 300))
+    words = _text(body).split()
+    if limit > 0:
+        words = words[:limit]
+    unit = portal.units.get(document.unit_id)
+    unit_name = unit.name if unit else document.unit_id
+    catalog = portal.catalog
+    labels = [
+        (catalog.get(c).short if catalog and catalog.get(c) else c)  # type: ignore[union-attr]
+        for c in document.categories
+    ]
+    heads = " · ".join(_text(h) for h in _HEADING.findall(body))
+    meta = {
+        "url": portal.url_of(document),
+        "title": document.title,
+        "don_vi": unit_name,
+        "ngay": format_date(document.date),
+    }
+    tags = "".join(
+        f'<span data-pagefind-meta="{key}:{html_lib.escape(value, quote=True)}"></span>'
+        for key, value in meta.items()
+    )
+    esc = html_lib.escape
+    _RECORDS[document.src_uri] = (
+        f'<!doctype html><html lang="vi"><body data-pagefind-body>{tags}'
+        f"<h1>{esc(document.title)}</h1>"
+        f"<p>{esc(unit_name)} · {esc(document.number or '')} · {esc(', '.join(labels))}</p>"
+        f"<p>{esc(heads)}</p><p>{esc(' '.join(words))}</p></body></html>"
+    )
+
+
+def shards(portal: Portal) -> list[list[Document]]:
+    """Documents in shards of at most ``shard_size``, a unit never split unless it alone
+    is larger; deterministic (units in id order)."""
+    size = max(50, int(portal.config.option("search", "shard_size", 1500)))
+    groups: list[list[Document]] = [[]]
+    for unit_id in sorted(portal.published_by_unit):
+        docs = sorted(portal.published_by_unit[unit_id], key=lambda d: d.src_uri)
+        for start in range(0, len(docs), size):
+            part = docs[start : start + size]
+            if groups[-1] and len(groups[-1]) + len(part) > size:
+                groups.append([])
+            groups[-1].extend(part)
+    return [group for group in groups if group]
+
+
+def _pagefind(source: Path, output: Path) -> bool:
+    # Pagefind's own command (a Rust binary in the pagefind[bin] wheel), in a subprocess:
+    # its Python API is far slower and needs an event loop of its own.
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
-        str(site_dir),
-        "--output-subdir",
-        BUNDLE,
+        str(source),
+        "--output-path",
+        str(output),
         "--force-language",
         "vi",
         "--quiet",
@@ -65,11 +143,39 @@ def _index(site_dir: Path) -> None:
     if result.returncode != 0:
         # The site is still whole without search: say so loudly (fails under --strict).
         log.warning("Không tạo được chỉ mục tìm kiếm (Pagefind): %s", result.stderr.strip())
+    return result.returncode == 0
 
 
 @hookimpl
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
-    """Index the rendered pages (only the parts marked ``data-pagefind-body``)."""
-    # Pagefind refuses an empty site; a portal without documents has nothing to find yet.
-    if enabled(portal) and portal.published:
-        _index(writer.site_dir)
+    if not enabled(portal) or not portal.published:
+        return
+    previous = _previous_bundles(portal)
+    listed = []
+    with tempfile.TemporaryDirectory(prefix="portal-search-") as scratch:
+        for number, group in enumerate(shards(portal)):
+            records = [_RECORDS[doc.src_uri] for doc in group if doc.src_uri in _RECORDS]
+            if not records:
+                continue
+            digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
+            name = f"{number:03d}-{digest}"
+            target = writer.path(f"{BUNDLE}/{name}")
+            if name in previous:
+                shutil.copytree(previous[name], target)
+            else:
+                source = Path(scratch) / name
+                source.mkdir()
+                for index, record in enumerate(records):
+                    (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
+                if not _pagefind(source, target):
+                    continue
+            listed.append(f"{name}/")
+    writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
+
+
+def _previous_bundles(portal: Portal) -> dict[str, Path]:
+    """Shards of the site this build replaces, by name (the name carries a content hash)."""
+    site = portal.config.site_dir
+    if site is None or not (site / SHARDS_FILE).is_file():
+        return {}
+    return {p.name: p for p in (site / BUNDLE).iterdir() if p.is_dir()}

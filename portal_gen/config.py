@@ -42,6 +42,8 @@ class PortalConfig:
     strict: bool = False
     #: severity overrides by diagnostic code: "error", "warning" or "off"
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: where the site is written (the previous build's output may be reused from there)
+    site_dir: Path | None = None
     #: per-plugin settings, e.g. {"feeds": {"limit": 50}}
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 

@@ -143,6 +143,19 @@ def portal_status_changes(portal: Portal) -> Iterable[datetime] | None:
     """
 
 
+@hookspec
+def portal_document_rendered(document: Document, html: str, portal: Portal) -> None:
+    """Look at a document's body once it is rendered to HTML (for a search index, say).
+
+    Called once per document this build publishes, with the sanitized HTML of its Markdown
+    body (not the whole page). Keep only what you need: pages are not held in memory.
+
+    :param document: the document.
+    :param html: its body as HTML.
+    :param portal: the whole portal.
+    """
+
+
 # -------------------------------------------------------------------------------------
 # Writing output (after MkDocs has written the pages)
 # -------------------------------------------------------------------------------------

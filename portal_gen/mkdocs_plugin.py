@@ -176,10 +176,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Raw HTML in any Markdown page is cleaned to a safe subset (portal_gen.safety)."""
+        assert self.plan is not None and self.pm is not None
         markdown = page.markdown or ""
         # Rendered: MkDocs keeps pages until the end, not this copy ("" keeps page.title).
         page.markdown = ""
-        return html if is_plain_markdown(markdown, html) else clean_html(html)
+        html = html if is_plain_markdown(markdown, html) else clean_html(html)
+        doc = self.plan.portal.by_src.get(page.file.src_uri)
+        if doc is not None:
+            self.pm.hook.portal_document_rendered(document=doc, html=html, portal=self.plan.portal)
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         page.content = None  # written: only its anchors are needed from now on
@@ -270,6 +275,7 @@ def portal_config_from(
         site_name=config.site_name,
         site_url=config.site_url or None,
         use_directory_urls=config.use_directory_urls,
+        site_dir=Path(config.site_dir).resolve(),
         audience=Audience(audience),
         disable=tuple(options.disable),
         local_plugins=local_plugins or None,

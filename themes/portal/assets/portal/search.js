@@ -1,5 +1,8 @@
 /* portal-gen: the search page, on top of Pagefind's JavaScript API.
  *
+ * The index comes in shards (pagefind/shards.json lists them): the first is loaded, the
+ * others merged into it with Pagefind's mergeIndex.
+ *
  * Pagefind ignores tone marks but not "đ" (it has no Unicode decomposition), so readers
  * typing without diacritics ("dat dai") would miss "đất đai". Each query is therefore run
  * for every d/đ variant of its words (up to 16) and the results are merged by score.
@@ -21,8 +24,19 @@
 
   function load() {
     if (!pagefind) {
-      pagefind = import(new URL("pagefind.js", bundle).href).then(function (module) {
-        return module.options({ baseUrl: base.pathname }).then(function () { return module; });
+      pagefind = fetch(new URL("shards.json", bundle)).then(function (response) {
+        if (!response.ok) throw new Error("no search index");
+        return response.json();
+      }).then(function (list) {
+        var shards = list.bundles.map(function (name) { return new URL(name, bundle).href; });
+        if (!shards.length) throw new Error("empty search index");
+        return import(new URL("pagefind.js", shards[0]).href).then(function (module) {
+          return module.options({ baseUrl: base.pathname }).then(function () {
+            return shards.slice(1).reduce(function (done, shard) {
+              return done.then(function () { return module.mergeIndex(shard); });
+            }, Promise.resolve());
+          }).then(function () { return module; });
+        });
       });
     }
     return pagefind;
@@ -78,7 +92,8 @@
     results.forEach(function (data) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.href = data.url;
+      // records carry the page's site-relative URL (search index records are not pages)
+      link.href = new URL(data.meta.url || data.url, base).href;
       link.textContent = data.meta.title || data.url;
       var heading = document.createElement("h2");
       heading.className = "portal-search__title";
