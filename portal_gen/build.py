@@ -113,6 +113,7 @@ def plan_site(portal: Portal, pm: pluggy.PluginManager) -> SitePlan:
         plan.pages[page.src_uri] = page
 
     pm.hook.portal_generate_pages(portal=portal, add_page=add_page)
+    portal.site_pages = tuple(sorted(set(plan.pages) | set(portal.pages)))
     for page in list(plan.pages.values()):
         unit = portal.units.get(page.unit_id) if page.unit_id else None
         if unit is None:

@@ -38,6 +38,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "portal_gen.plugins.open_data",
     "portal_gen.plugins.search",
     "portal_gen.plugins.security",
+    "portal_gen.plugins.sitemap",
 )
 
 #: Third-party plugins declare ``[project.entry-points.portal_gen]`` in their packaging.

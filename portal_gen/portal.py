@@ -48,6 +48,9 @@ class Portal:
     catalog: Catalog | None = None
     #: extra front-matter keys that plugins declared they read
     front_matter_keys: frozenset[str] = frozenset()
+    #: every page of the site that is not a document (generated and editors' own pages),
+    #: known once the plugins have generated theirs
+    site_pages: tuple[str, ...] = ()
     by_src: dict[str, Document] = field(init=False)
 
     def __post_init__(self) -> None:
