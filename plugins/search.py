@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,6 @@ _TAG = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"<h[1-4][^>]*>(.*?)</h[1-4]>", re.S)
 _PERMALINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
 
-#: Search records of the documents rendered in this process, by src_uri.
-_RECORDS: dict[str, str] = {}
-
 
 def enabled(portal: Portal) -> bool:
     return bool(portal.config.option("search", "enabled", True))
@@ -52,9 +50,23 @@ def _text(fragment: str) -> str:
     return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
 
 
+def _first_words(html: str, limit: int) -> list[str]:
+    """The first ``limit`` words of the text (all when ``limit`` <= 0), reading no more of
+    a long page than needed (a record is made for every document at every build)."""
+    if limit <= 0:
+        return _text(html).split()
+    size = limit * 16
+    while size < len(html):
+        cut = html.rfind(">", 0, size) + 1  # after a tag: never inside one or an entity
+        words = _text(html[:cut]).split()
+        if len(words) > limit:
+            return words[:limit]
+        size *= 2
+    return _text(html).split()[:limit]
+
+
 @hookimpl
 def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], None]) -> None:
-    _RECORDS.clear()
     if enabled(portal):
         add_page(
             GeneratedPage(
@@ -75,13 +87,12 @@ def portal_site_context(portal: Portal) -> Mapping[str, Any]:
 @hookimpl
 def portal_document_rendered(document: Document, html: str, portal: Portal) -> None:
     """Keep a small record of the document for the index (a few KB, not the page)."""
-    if not enabled(portal):
+    path = record_path(portal, document)
+    if path is None or not enabled(portal):
         return
     body = _PERMALINK.sub("", html)
     limit = int(portal.config.option("search", "words", 300))
-    words = _text(body).split()
-    if limit > 0:
-        words = words[:limit]
+    words = _first_words(body, limit)
     unit = portal.units.get(document.unit_id)
     unit_name = unit.name if unit else document.unit_id
     catalog = portal.catalog
@@ -101,11 +112,26 @@ def portal_document_rendered(document: Document, html: str, portal: Portal) -> N
         for key, value in meta.items()
     )
     esc = html_lib.escape
-    _RECORDS[document.src_uri] = (
+    path.write_text(
         f'<!doctype html><html lang="vi"><body data-pagefind-body>{tags}'
         f"<h1>{esc(document.title)}</h1>"
         f"<p>{esc(unit_name)} · {esc(document.number or '')} · {esc(', '.join(labels))}</p>"
-        f"<p>{esc(heads)}</p><p>{esc(' '.join(words))}</p></body></html>"
+        f"<p>{esc(heads)}</p><p>{esc(' '.join(words))}</p></body></html>",
+        encoding="utf-8",
+    )
+
+
+def record_path(portal: Portal, document: Document) -> Path | None:
+    """Where a document's record waits for the index: the build's work folder, shared by
+    the processes of a sharded build (records are not kept in memory). None when the
+    pipeline runs without a renderer (no work folder, no pages, nothing to index)."""
+    work = portal.config.work_dir
+    if work is None:
+        return None
+    folder = work / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (
+        hashlib.sha1(document.src_uri.encode(), usedforsecurity=False).hexdigest() + ".html"
     )
 
 
@@ -151,25 +177,39 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     if not enabled(portal) or not portal.published:
         return
     previous = _previous_bundles(portal)
-    listed = []
+    bundles: list[tuple[str, Path | None]] = []  # name, and its records when to be indexed
     with tempfile.TemporaryDirectory(prefix="portal-search-") as scratch:
         for number, group in enumerate(shards(portal)):
-            records = [_RECORDS[doc.src_uri] for doc in group if doc.src_uri in _RECORDS]
+            paths = [record_path(portal, doc) for doc in group]
+            records = [p.read_text(encoding="utf-8") for p in paths if p and p.is_file()]
             if not records:
                 continue
             digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
             name = f"{number:03d}-{digest}"
-            target = writer.path(f"{BUNDLE}/{name}")
             if name in previous:
-                shutil.copytree(previous[name], target)
-            else:
-                source = Path(scratch) / name
-                source.mkdir()
-                for index, record in enumerate(records):
-                    (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
-                if not _pagefind(source, target):
-                    continue
-            listed.append(f"{name}/")
+                shutil.copytree(previous[name], writer.path(f"{BUNDLE}/{name}"))
+                bundles.append((name, None))
+                continue
+            source = Path(scratch) / name
+            source.mkdir()
+            for index, record in enumerate(records):
+                (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
+            bundles.append((name, source))
+        # Pagefind runs side by side only in a build allowed several processes (--jobs):
+        # each run holds a few hundred MB.
+        pending = [(name, source) for name, source in bundles if source is not None]
+        with ThreadPoolExecutor(max_workers=max(1, portal.config.jobs)) as pool:
+            made = dict(
+                zip(
+                    [name for name, _ in pending],
+                    pool.map(
+                        lambda item: _pagefind(item[1], writer.path(f"{BUNDLE}/{item[0]}")),
+                        pending,
+                    ),
+                    strict=True,
+                )
+            )
+    listed = [f"{name}/" for name, _ in bundles if made.get(name, True)]
     writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
 
 

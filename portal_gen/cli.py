@@ -7,6 +7,7 @@ Exit status: 0 success; 1 content problems at error level (or warnings under --s
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from portal_gen import __version__
 from portal_gen.diagnostics import (
     Diagnostic,
     DiagnosticError,
+    Severity,
     exit_code,
     format_github,
     format_json,
@@ -114,6 +116,23 @@ def main() -> None:
 )
 @_now_option
 @click.option("-v", "--verbose", is_flag=True, help="In thêm thông tin khi tạo trang.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Số tiến trình tạo trang song song (0: dùng mọi lõi CPU của máy).",
+)
+@click.option(
+    "--shard",
+    default=None,
+    metavar="I/N",
+    help="Chỉ tạo phần I trong N phần của cổng (chia theo đơn vị), để nhiều máy CI chạy "
+    "song song; ghép các phần bằng `portal-gen merge`.",
+)
+@click.option("--work-dir", type=click.Path(file_okay=False), hidden=True)
+@click.option("--worker", is_flag=True, hidden=True)
 def build(
     config_file: str | None,
     site_dir: str | None,
@@ -121,27 +140,127 @@ def build(
     audience: str | None,
     now: str | None,
     verbose: bool,
+    jobs: int,
+    shard: str | None,
+    work_dir: str | None,
+    worker: bool,
 ) -> None:
     """Tạo trang web tĩnh. Trang cũ chỉ bị thay khi trang mới đã tạo xong."""
     from mkdocs.exceptions import MkDocsException
 
-    from portal_gen.mkdocs_plugin import build_site
+    from portal_gen.parallel import MergeError
 
     config_path = _config_file(config_file)
     _check_now(now)
     _setup_logging(verbose)
+    jobs = jobs or os.cpu_count() or 1
+    if shard is not None and jobs != 1:
+        raise click.UsageError("Dùng --shard (một phần, trên một máy) hoặc --jobs, không cả hai.")
     overrides = {"strict": strict, "audience": audience, "now": now}
     try:
-        build_site(config_path, site_dir, **overrides)
+        if jobs > 1:
+            _build_in_parallel(config_path, site_dir, jobs, overrides)
+        else:
+            from portal_gen.mkdocs_plugin import build_site
+
+            extra = {"shard": _parse_shard(shard), "work_dir": work_dir, "worker": worker}
+            build_site(config_path, site_dir, **overrides, **extra)
     except DiagnosticError:
         sys.exit(1)  # every problem was already printed together
     except PluginLoadError as error:
         _fail_on_plugin(error)
-    except MkDocsException as error:
+    except (MkDocsException, MergeError) as error:
         click.echo(f"Lỗi: {error}", err=True)
         sys.exit(1)
-    target = site_dir or plugin_site_dir(config_path)
-    click.echo(f"Đã tạo trang web trong `{target}`.", err=True)
+    if not worker:
+        target = site_dir or plugin_site_dir(config_path)
+        part = f" (phần {shard}, chưa có tin, tìm kiếm, dữ liệu mở)" if shard else ""
+        click.echo(f"Đã tạo trang web trong `{target}`{part}.", err=True)
+
+
+def _parse_shard(shard: str | None) -> tuple[int, int] | None:
+    from portal_gen.shards import parse_shard
+
+    try:
+        return parse_shard(shard) if shard is not None else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+
+
+def _prepare(config_path: str, *, quiet: bool = False, **overrides: Any) -> Any:
+    """Load and check the portal once for a build in slices; print what was found
+    (errors only when ``quiet``: the slices printed the warnings)."""
+    from portal_gen.parallel import prepare
+
+    try:
+        prepared = prepare(config_path, **overrides)
+    except DiagnosticError as error:
+        click.echo(format_text(error.diagnostics), err=True)
+        errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
+        click.echo(
+            f"Nội dung có {errors} lỗi: chưa tạo trang web. Sửa các lỗi được liệt kê ở trên "
+            "rồi chạy lại.",
+            err=True,
+        )
+        raise
+    if prepared.diagnostics and not quiet:
+        click.echo(format_text(prepared.diagnostics), err=True)
+    return prepared
+
+
+def _build_in_parallel(
+    config_path: str, site_dir: str | None, jobs: int, overrides: dict[str, Any]
+) -> None:
+    from portal_gen.mkdocs_plugin import build_site
+    from portal_gen.parallel import build_parallel, can_fork
+
+    if not can_fork():
+        click.echo("Máy này không chạy được nhiều tiến trình tạo trang: dùng một.", err=True)
+        build_site(config_path, site_dir, **overrides)
+        return
+    prepared = _prepare(config_path, site_dir=site_dir, jobs=jobs, **overrides)
+    # a slice holds whole units: more processes than units would only repeat shared pages
+    jobs = max(1, min(jobs, len(prepared.plan.portal.units)))
+    build_parallel(config_path, jobs, prepared)
+
+
+@main.command()
+@_config_option
+@click.argument(
+    "shard_dirs", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False)
+)
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Thư mục xuất trang web.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Số tiến trình tạo chỉ mục tìm kiếm song song (0: mọi lõi CPU).",
+)
+def merge(
+    config_file: str | None, shard_dirs: tuple[str, ...], site_dir: str | None, jobs: int
+) -> None:
+    """Ghép các phần đã tạo bằng `build --shard I/N` (đủ N phần) thành một trang web, thêm tin
+    RSS/Atom, lịch, tìm kiếm và dữ liệu mở cho toàn cổng."""
+    from portal_gen.parallel import MergeError, merge_shards, read_manifest
+
+    config_path = _config_file(config_file)
+    folders = [Path(folder) for folder in shard_dirs]
+    try:
+        first = read_manifest(folders[0])
+        overrides = {"now": first.get("now"), "audience": first.get("audience")}
+        jobs = jobs or os.cpu_count() or 1
+        prepared = _prepare(config_path, quiet=True, site_dir=site_dir, jobs=jobs, **overrides)
+        target = merge_shards(prepared, folders)
+    except DiagnosticError:
+        sys.exit(1)
+    except PluginLoadError as error:
+        _fail_on_plugin(error)
+    except MergeError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Đã ghép {len(folders)} phần thành trang web trong `{target}`.", err=True)
 
 
 def plugin_site_dir(config_path: str) -> str:

@@ -44,6 +44,14 @@ class PortalConfig:
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: where the site is written (the previous build's output may be reused from there)
     site_dir: Path | None = None
+    #: scratch folder of one build, shared by the processes of a sharded build: plugins
+    #: keep per-document results there (search records) instead of in memory
+    work_dir: Path | None = None
+    #: build only slice (index, count) of the portal, without portal-wide files
+    shard: tuple[int, int] | None = None
+    #: processes this build may keep busy (``build --jobs``); plugins that run external
+    #: tools may run that many side by side
+    jobs: int = 1
     #: per-plugin settings, e.g. {"feeds": {"limit": 50}}
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 

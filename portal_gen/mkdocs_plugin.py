@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Mapping
 from importlib import resources
@@ -44,6 +43,8 @@ from portal_gen.model import Audience
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
+from portal_gen.shards import SHARD_WORK_DIR, slice_of, write_manifest
+from portal_gen.staging import new_staging_dir, replace_dir
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -90,6 +91,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._failed = False
         self._site_context: Any = {}
         self._epoch_set = False
+        self._own_work_dir: Path | None = None
 
     # -- configuration ---------------------------------------------------------------
 
@@ -98,6 +100,16 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.portal_config = portal_config_from(config, self.config, self.overrides)
+        # `mkdocs serve --clean` also says "build", but serves its own temporary folder.
+        if self.command == "build" and not Path(config.site_dir).name.startswith("mkdocs_"):
+            self._stage_site_dir(config)
+        if self.portal_config.work_dir is None:
+            if self.portal_config.shard is not None and self._staging_dir is not None:
+                # a slice's search records travel with its output to the merge
+                work_dir = self._staging_dir / SHARD_WORK_DIR
+            else:
+                work_dir = self._own_work_dir = Path(tempfile.mkdtemp(prefix="portal-gen-work-"))
+            self.portal_config = self.portal_config.replace(work_dir=work_dir)
         if self.portal_config.now is not None and "SOURCE_DATE_EPOCH" not in os.environ:
             # A fixed --now makes the build reproducible: MkDocs dates the sitemap with it.
             os.environ["SOURCE_DATE_EPOCH"] = str(int(self.portal_config.now.timestamp()))
@@ -110,20 +122,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self.diagnostics = [error.diagnostic]
             log.error(format_text(self.diagnostics))
             raise PluginError("Không nạp được plugin: xem lỗi ở trên.") from error
-        # `mkdocs serve --clean` also says "build", but serves its own temporary folder.
-        if self.command == "build" and not Path(config.site_dir).name.startswith("mkdocs_"):
-            self._stage_site_dir(config)
         return config
 
     def _stage_site_dir(self, config: MkDocsConfig) -> None:
         """Build into a sibling temporary folder; the old site stays until success."""
         final = Path(config.site_dir)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        _clear_leftovers(final)
         self._final_site_dir = final
-        self._staging_dir = Path(
-            tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent)
-        )
+        self._staging_dir = new_staging_dir(final)
         self._failed = False
         config.site_dir = str(self._staging_dir)
 
@@ -132,10 +137,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     @event_priority(50)  # before other plugins see the files: internal documents are gone
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.portal_config is not None and self.pm is not None
-        portal, self.diagnostics = load_portal(self.portal_config, self.pm)
-        _report(self.diagnostics, strict=self.portal_config.strict)
-        self.plan = plan_site(portal, self.pm)
-        return _apply_plan(self.plan, files, config)
+        planned = self.overrides.get("plan")
+        if isinstance(planned, SitePlan):  # a worker of `build --jobs`: checked and planned
+            self.plan = planned
+        else:
+            portal, self.diagnostics = load_portal(self.portal_config, self.pm)
+            quiet = bool(self.overrides.get("worker"))
+            _report(self.diagnostics, strict=self.portal_config.strict, quiet=quiet)
+            self.plan = plan_site(portal, self.pm)
+        files = _apply_plan(self.plan, files, config)
+        if self.portal_config.shard is not None:
+            _restrict_to_shard(self.plan, files, self.portal_config)
+        return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         assert self.plan is not None
@@ -209,13 +222,22 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     # -- output ----------------------------------------------------------------------
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.plan is not None and self.pm is not None
-        write_extras(self.plan, self.pm, Path(config.site_dir))
-        self._forget_epoch()
+        assert self.plan is not None and self.pm is not None and self.portal_config is not None
+        if self.portal_config.shard is None:
+            write_extras(self.plan, self.pm, Path(config.site_dir))
+        else:  # a slice leaves portal-wide files to the merge
+            write_manifest(Path(config.site_dir), self.plan.portal, self.portal_config.shard)
+        self._end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._failed = True
+        self._end_build()
+
+    def _end_build(self) -> None:
         self._forget_epoch()
+        if self._own_work_dir is not None:
+            shutil.rmtree(self._own_work_dir, ignore_errors=True)
+            self._own_work_dir = None
 
     def _forget_epoch(self) -> None:
         if self._epoch_set:
@@ -230,30 +252,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if self._failed or not staging.is_dir():
             shutil.rmtree(staging, ignore_errors=True)
             return
-        _replace_dir(staging, final)
-
-
-def _replace_dir(staging: Path, final: Path) -> None:
-    """Swap the freshly built site in; the previous one is removed only afterwards, by a
-    detached process so that the command returns at once (leftovers from an interrupted
-    removal are cleared at the next build)."""
-    old = None
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
-        final.replace(old / "site")
-    staging.replace(final)
-    if old is not None:
-        subprocess.Popen(
-            ["rm", "-rf", "--", str(old)],
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-
-def _clear_leftovers(final: Path) -> None:
-    for leftover in final.parent.glob(f".{final.name}-old-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        replace_dir(staging, final)
 
 
 def portal_config_from(
@@ -282,6 +281,8 @@ def portal_config_from(
         pages=tuple(options.pages),
         now=now,
         strict=bool(overrides.get("strict", config.strict)),
+        shard=overrides.get("shard"),
+        work_dir=Path(overrides["work_dir"]) if overrides.get("work_dir") else None,
         severity=dict(options.severity),
         options={
             **{name: dict(value or {}) for name, value in options.options.items()},
@@ -312,8 +313,9 @@ def _strict_csp_markdown(config: MkDocsConfig) -> None:
         config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
 
 
-def _report(diagnostics: list[Diagnostic], *, strict: bool) -> None:
-    """Print every problem together; fail once if any is an error (or any under --strict)."""
+def _report(diagnostics: list[Diagnostic], *, strict: bool, quiet: bool = False) -> None:
+    """Print every problem together; fail once if any is an error (or any under --strict).
+    ``quiet``: warnings are not printed (a worker of ``--jobs``, whose coordinator did)."""
     if has_errors(diagnostics, strict=strict):
         log.error(format_text(diagnostics))
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
@@ -321,7 +323,7 @@ def _report(diagnostics: list[Diagnostic], *, strict: bool) -> None:
             f"Nội dung có {errors} lỗi{' (và cảnh báo, vì --strict)' if strict else ''}: "
             "chưa tạo trang web. Sửa các lỗi được liệt kê ở trên rồi chạy lại."
         )
-    if diagnostics:
+    if diagnostics and not quiet:
         log.warning(format_text(diagnostics))
 
 
@@ -384,6 +386,25 @@ def _heading(path: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+def _restrict_to_shard(plan: SitePlan, files: Files, config: PortalConfig) -> None:
+    """Exclude what another slice builds; MkDocs still resolves links to excluded pages."""
+    assert config.shard is not None
+    portal = plan.portal
+    nav_pages = [page.src_uri for page in plan.pages.values() if page.nav] + list(portal.pages)
+    part = slice_of(portal, *config.shard, nav_pages=nav_pages)
+    docs_dir = str(config.docs_dir) + os.sep
+    for file in files:
+        in_docs = file.src_uri in plan.pages or (
+            file.abs_src_path is not None and file.abs_src_path.startswith(docs_dir)
+        )
+        if in_docs:
+            keep = part.owns(file.src_uri, page=file.is_documentation_page())
+        else:
+            keep = part.index == 0  # theme assets: copied once
+        if not keep:
+            file.inclusion = InclusionLevel.EXCLUDED
 
 
 # -- entry points for the command line --------------------------------------------------

@@ -150,3 +150,34 @@ def test_status_is_total_and_consistent(
         assert status is CommentStatus.OPEN
     else:
         assert status is CommentStatus.CLOSED
+
+
+HTML_PIECES = st.sampled_from(
+    [
+        "xã",
+        "Đường",
+        "<b>ngân</b>",
+        "sách",
+        "&amp;",
+        "<a href='#x'>dự toán</a>",
+        "<p>",
+        "</p>\n",
+        "tổ&nbsp;dân",
+        "<br/>",
+        " ",
+        "<td>1.234</td>",
+        "&lt;b&gt;",
+    ]
+)
+
+
+@given(st.lists(HTML_PIECES, max_size=600), st.integers(min_value=-1, max_value=400))
+def test_search_record_reads_only_as_far_as_needed_but_says_the_same(
+    pieces: list[str], limit: int
+) -> None:
+    """The record's first words, read from a prefix of the page, are those of the whole."""
+    from plugins.search import _first_words, _text
+
+    html = " ".join(pieces)
+    words = _text(html).split()
+    assert _first_words(html, limit) == (words[:limit] if limit > 0 else words)

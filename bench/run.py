@@ -1,0 +1,367 @@
+"""Benchmark: portal-gen against plain MkDocs + Material, on the same synthetic corpus.
+
+In one run, alternating the builds round after round, it times
+
+* plain ``mkdocs build`` (same theme and Markdown, a nav of the home page only, Material's
+  search, no portal plugin),
+* ``portal-gen build`` in one process, and
+* ``portal-gen build --jobs J`` (the documents sliced across J worker processes),
+
+and prints wall time, ratios to plain MkDocs, pages per second, peak memory (the sum of the
+resident sets of the build and every process it starts, sampled every 50 ms), output size,
+the time of a rebuild after editing one document (and whether its output is byte-identical
+to a cold build), and the search bytes a reader's first query downloads.
+
+    python bench/run.py --documents 5000 --units 100 --rounds 2 --jobs 2
+    python bench/run.py --curve 1000,2000,5000,10000,20000 --jobs 2   # memory and time curve
+
+Corpora are generated once (bench/corpus.py) under --work (default /tmp/portal-gen-bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import functools
+import http.server
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # bench/corpus.py, next to this script
+
+NOW = "2026-11-22T09:00"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+QUERY = "ngân sách"
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_rss_mb: float
+    output_mb: float
+    pages: int
+
+
+@dataclass
+class Figures:
+    documents: int
+    units: int
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+    rebuild: dict[str, object] = field(default_factory=dict)
+    search: dict[str, object] = field(default_factory=dict)
+
+    def median(self, name: str) -> Run:
+        runs = self.runs[name]
+        return Run(
+            wall=statistics.median(r.wall for r in runs),
+            peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
+            output_mb=runs[-1].output_mb,
+            pages=runs[-1].pages,
+        )
+
+
+# -- measuring -----------------------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with Path(f"/proc/{entry.name}/stat").open("rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    return tree
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants."""
+    tree, total, stack = _children(), 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with Path(f"/proc/{pid}/statm").open("rb") as statm:
+                total += int(statm.read().split()[1]) * PAGE_SIZE
+        except OSError:
+            pass
+        stack.extend(tree.get(pid, []))
+    return total
+
+
+def _size(folder: Path) -> tuple[float, int]:
+    total, pages = 0, 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            pages += path.suffix == ".html"
+    return total / 2**20, pages
+
+
+def measure(command: list[str], cwd: Path, site: Path, *, cold: bool = True) -> Run:
+    if cold:
+        shutil.rmtree(site, ignore_errors=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.05):
+            peak = max(peak, _tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, errors = process.communicate()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors[-3000:]}")
+    time.sleep(0.5)  # let the detached removal of a replaced site finish off the clock
+    output, pages = _size(site)
+    return Run(round(wall, 2), round(peak / 2**20, 1), round(output, 1), pages)
+
+
+def _commands(jobs: int) -> dict[str, tuple[list[str], str]]:
+    py = sys.executable
+    portal = [py, "-m", "portal_gen.cli", "build", "-f", "mkdocs.yml", "--now", NOW]
+    commands = {
+        "mkdocs": (
+            [py, "-m", "mkdocs", "build", "-q", "-f", "mkdocs-plain.yml", "-d"],
+            "site-plain",
+        ),
+        "portal-gen": ([*portal, "-d"], "site-portal"),
+    }
+    if jobs > 1:
+        commands[f"portal-gen -j{jobs}"] = ([*portal, "--jobs", str(jobs), "-d"], "site-jobs")
+    return commands
+
+
+def ensure_corpus(work: Path, documents: int, units: int) -> Path:
+    folder = work / f"corpus-{documents}-{units}"
+    if not (folder / "mkdocs-plain.yml").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating {documents} documents in {units} units → {folder}", file=sys.stderr)
+        corpus.generate(folder, documents, units)
+    return folder
+
+
+# -- rebuild after one edit ---------------------------------------------------------------
+
+
+def _edit_one(root: Path) -> tuple[Path, str]:
+    """Change the title and add a sentence to one document (returns it and its old text)."""
+    documents = sorted((root / "content").rglob("*.md"))
+    path = documents[len(documents) // 2]
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith("title: "):
+            lines[number] = line.rstrip('"') + (" (sửa)" if not line.endswith('"') else ' (sửa)"')
+            break
+    path.write_text("\n".join(lines) + "\nĐoạn văn được thêm khi đo thời gian tạo lại.\n", "utf-8")
+    return path, text
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(prefix + name for name in cmp.left_only + cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found.extend(prefix + name for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return found
+
+
+def rebuild(root: Path, figures: Figures) -> None:
+    command, site = _commands(1)["portal-gen"]
+    measure([*command, site], root, root / site)  # a fresh site to edit against
+    path, original = _edit_one(root)
+    try:
+        warm = measure([*command, site], root, root / site, cold=False)
+        measure([*command, "site-cold"], root, root / "site-cold")
+        differences = _differences(root / site, root / "site-cold")
+    finally:
+        path.write_text(original, encoding="utf-8")
+    figures.rebuild = {
+        "edited": str(path.relative_to(root)),
+        "wall": warm.wall,
+        "peak_rss_mb": warm.peak_rss_mb,
+        "identical_to_cold_build": not differences,
+        "differences": differences[:20],
+    }
+
+
+# -- search bytes -------------------------------------------------------------------------
+
+
+def first_query_bytes(site: Path, query: str) -> dict[str, object]:
+    """Bytes the search page downloads from Pagefind for a reader's first query."""
+    executable = next((c for c in CHROMIUM if Path(c).exists()), None)
+    if executable is None:
+        return {"skipped": "no Chromium"}
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sizes: dict[str, int] = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.on(
+                "response",
+                lambda response: (
+                    sizes.__setitem__(response.url, len(response.body()))
+                    if "/pagefind/" in response.url
+                    else None
+                ),
+            )
+            base = f"http://127.0.0.1:{server.server_port}/"
+            page.goto(base + "tim-kiem/")
+            page.fill("#portal-search-q", query)
+            page.click(".portal-search button[type=submit]")
+            page.wait_for_function(
+                "/^(Tìm thấy|Không tìm thấy)/.test("
+                "document.querySelector('[data-search-status]').textContent)",
+                timeout=120_000,
+            )
+            page.wait_for_load_state("networkidle")
+            status = page.text_content("[data-search-status]")
+            browser.close()
+    finally:
+        server.shutdown()
+    return {
+        "query": query,
+        "bytes": sum(sizes.values()),
+        "requests": len(sizes),
+        "status": status,
+    }
+
+
+# -- report -------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 2**20
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GB RAM, Python {platform.python_version()}"
+
+
+def print_table(figures: Figures) -> None:
+    base = figures.median("mkdocs").wall if "mkdocs" in figures.runs else None
+    print(f"\n{figures.documents} documents, {figures.units} units — {machine()}")
+    print(f"{'build':<16}{'wall s':>9}{'× mkdocs':>10}{'pages/s':>9}{'peak MB':>9}{'out MB':>8}")
+    for name in figures.runs:
+        run = figures.median(name)
+        ratio = f"{run.wall / base:.2f}" if base else "-"
+        walls = ", ".join(f"{r.wall:.1f}" for r in figures.runs[name])
+        print(
+            f"{name:<16}{run.wall:>9.1f}{ratio:>10}{run.pages / run.wall:>9.0f}"
+            f"{run.peak_rss_mb:>9.0f}{run.output_mb:>8.0f}   runs: {walls}"
+        )
+    if figures.rebuild:
+        r = figures.rebuild
+        print(
+            f"rebuild after editing {r['edited']}: {r['wall']} s, "
+            f"identical to a cold build: {'yes' if r['identical_to_cold_build'] else 'NO'}"
+        )
+        if r["differences"]:
+            print("  differing files: " + ", ".join(map(str, r["differences"])))
+    for name, result in figures.search.items():
+        print(f"search, first query ({name}): {result}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--documents", type=int, default=5000)
+    parser.add_argument("--units", type=int, default=None, help="default: documents / 50")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/portal-gen-bench"))
+    parser.add_argument("--no-plain", action="store_true", help="skip plain MkDocs")
+    parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--no-search", action="store_true", help="skip the browser query")
+    parser.add_argument("--curve", default=None, help="e.g. 1000,5000,20000: portal-gen only")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+
+    results = []
+    sizes = [int(n) for n in args.curve.split(",")] if args.curve else [args.documents]
+    for documents in sizes:
+        units = args.units if args.units and not args.curve else max(4, documents // 50)
+        root = ensure_corpus(args.work, documents, units)
+        figures = Figures(documents, units)
+        commands = _commands(args.jobs)
+        if args.no_plain or args.curve:
+            commands.pop("mkdocs")
+        names = list(commands)
+        for round_ in range(args.rounds):
+            order = names[round_ % len(names) :] + names[: round_ % len(names)]
+            for name in order:
+                command, site = commands[name]
+                run = measure([*command, site], root, root / site)
+                figures.runs.setdefault(name, []).append(run)
+                print(f"  {name}: {run}", file=sys.stderr)
+        if not args.no_search and not args.curve:
+            figures.search["portal-gen"] = first_query_bytes(root / "site-portal", QUERY)
+            if "mkdocs" in commands:
+                index = root / "site-plain" / "search" / "search_index.json"
+                figures.search["mkdocs (lunr index, loaded whole)"] = {
+                    "bytes": index.stat().st_size
+                }
+        if not args.no_rebuild and not args.curve:
+            rebuild(root, figures)
+        print_table(figures)
+        results.append(figures)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"machine": machine(), "results": [asdict(f) for f in results]},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()

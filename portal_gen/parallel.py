@@ -1,0 +1,270 @@
+"""Building a portal in slices, on several cores (``build --jobs``) or machines (``--shard``).
+
+Each slice is an ordinary MkDocs build of some units (:mod:`portal_gen.shards`) that writes
+its pages and leaves its search records for later. Assembling the slices (:func:`assemble`)
+lays their trees together in a staging folder, writes the portal-wide files (feeds, search
+index, open data, sitemap) once from the whole portal, and swaps the site in. The result is
+the same, byte for byte, as a single build.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from portal_gen.build import SitePlan, load_portal, plan_site, resolve_clock, write_extras
+from portal_gen.config import PortalConfig
+from portal_gen.diagnostics import Diagnostic, DiagnosticError, has_errors
+from portal_gen.shards import MANIFEST, SHARD_WORK_DIR, fingerprint
+from portal_gen.staging import new_staging_dir, replace_dir
+
+__all__ = [
+    "MergeError",
+    "Prepared",
+    "assemble",
+    "build_parallel",
+    "can_fork",
+    "merge_shards",
+    "prepare",
+    "read_manifest",
+]
+
+
+class MergeError(Exception):
+    """Slices that do not make one site (missing, duplicated, or of different builds)."""
+
+
+@dataclass
+class Prepared:
+    """A portal loaded, checked and planned once, ready for its slices."""
+
+    config: PortalConfig
+    pm: pluggy.PluginManager
+    plan: SitePlan
+    diagnostics: list[Diagnostic]
+
+
+def prepare(config_file: str, **overrides: Any) -> Prepared:
+    """Load and check the portal once, at one instant that every slice will share.
+
+    :raises DiagnosticError: when the content has errors (nothing is built).
+    """
+    from portal_gen.mkdocs_plugin import load_portal_config
+
+    portal_config, pm = load_portal_config(config_file, **overrides)
+    site_dir = overrides.get("site_dir")
+    portal_config = portal_config.replace(
+        now=resolve_clock(portal_config),
+        jobs=int(overrides.get("jobs") or 1),
+        site_dir=Path(site_dir).resolve() if site_dir else portal_config.site_dir,
+    )
+    portal, diagnostics = load_portal(portal_config, pm)
+    if has_errors(diagnostics, strict=portal_config.strict):
+        raise DiagnosticError(diagnostics)
+    return Prepared(portal_config, pm, plan_site(portal, pm), diagnostics)
+
+
+def can_fork() -> bool:
+    """Workers are forked from the process that loaded the portal (they share the loaded
+    portal instead of reading it again); where fork is missing, a build uses one process."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
+    """Build the portal with ``jobs`` worker processes; returns the site folder.
+
+    :raises MergeError: when a worker fails (its messages were printed).
+    """
+    config = prepared.config
+    assert config.site_dir is not None and config.now is not None
+    final = config.site_dir
+    scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}-slices-", dir=_parent(final)))
+    try:
+        work_dir = scratch / "work"
+        portal = prepared.plan.portal
+        portal.config = portal.config.replace(work_dir=work_dir)
+        overrides = {
+            "strict": config.strict,
+            "audience": str(config.audience),
+            "now": config.now.isoformat(),
+            "work_dir": str(work_dir),
+            "worker": True,
+            "plan": prepared.plan,
+        }
+        context = multiprocessing.get_context("fork")
+        workers = []
+        for index in range(jobs):
+            part, log = scratch / f"slice-{index + 1}", scratch / f"slice-{index + 1}.log"
+            shard = {"shard": (index, jobs)}
+            args = (config_file, str(part), str(log), {**overrides, **shard})
+            workers.append((context.Process(target=_work, args=args), part, log))
+        for process, _, _ in workers:
+            process.start()
+        for process, _, _ in workers:
+            process.join()
+        _echo_unique([log.read_text(encoding="utf-8", errors="replace") for _, _, log in workers])
+        failed = [str(i + 1) for i, (process, _, _) in enumerate(workers) if process.exitcode]
+        if failed:
+            raise MergeError(f"phần {', '.join(failed)} (trong {jobs}) không tạo được")
+        return assemble(prepared, [part for _, part, _ in workers], [work_dir], move=True)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _work(config_file: str, site_dir: str, log: str, overrides: dict[str, Any]) -> None:
+    """A worker: build one slice with the plan it inherited; its messages go to ``log``."""
+    from mkdocs.exceptions import MkDocsException
+
+    from portal_gen.mkdocs_plugin import build_site
+    from portal_gen.plugin_manager import PluginLoadError
+
+    stream = Path(log).open("w", encoding="utf-8")  # noqa: SIM115 (open until the exit)
+    os.dup2(stream.fileno(), 1)  # also what native code and subprocesses print
+    os.dup2(stream.fileno(), 2)
+    sys.stdout = sys.stderr = stream  # the parent's may be in-memory (a test's CliRunner)
+    try:
+        build_site(config_file, site_dir, **overrides)
+    except DiagnosticError:
+        sys.exit(1)  # printed by the build
+    except (MkDocsException, PluginLoadError) as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        sys.exit(1)
+    finally:
+        stream.flush()
+
+
+def merge_shards(prepared: Prepared, shard_dirs: Sequence[Path]) -> Path:
+    """Merge the outputs of ``build --shard I/N`` (all N of them) into the site folder.
+
+    :raises MergeError: when a slice is missing, repeated, or from another build.
+    """
+    expected = fingerprint(prepared.plan.portal)
+    seen: dict[int, Path] = {}
+    count = None
+    for folder in shard_dirs:
+        manifest = read_manifest(folder)
+        number, total = (int(part) for part in manifest["shard"].split("/"))
+        if count is not None and total != count:
+            raise MergeError(f"`{folder}`: là phần {number}/{total}, các phần khác chia {count}")
+        count = total
+        if number in seen:
+            raise MergeError(f"phần {number}/{total} có hai lần: `{seen[number]}` và `{folder}`")
+        if manifest.get("fingerprint") != expected:
+            raise MergeError(
+                f"`{folder}` được tạo từ nội dung khác, hoặc với --now, --audience khác các "
+                "phần còn lại: tạo mọi phần từ cùng một commit, với cùng --now và --audience"
+            )
+        seen[number] = folder
+    missing = sorted(set(range(1, (count or 0) + 1)) - set(seen))
+    if not seen or missing:
+        raise MergeError(f"thiếu phần {', '.join(f'{n}/{count}' for n in missing) or '1/N'}")
+    parts = [seen[number] for number in sorted(seen)]
+    return assemble(prepared, parts, [part / SHARD_WORK_DIR for part in parts], move=False)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The description a slice left at the root of its output."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        number, total = (int(part) for part in manifest["shard"].split("/"))
+        if not 1 <= number <= total:
+            raise ValueError(manifest["shard"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise MergeError(
+            f"`{folder}`: không phải kết quả của `portal-gen build --shard I/N` ({error})"
+        ) from None
+    return dict(manifest)
+
+
+def assemble(
+    prepared: Prepared, parts: Sequence[Path], work_dirs: Sequence[Path], *, move: bool
+) -> Path:
+    """Lay the slices' trees together, add the portal-wide files, swap the site in.
+
+    ``move``: the slices are scratch folders and may be taken apart; otherwise their files
+    are hard-linked (or copied) and the slices stay as they were.
+    """
+    config = prepared.config
+    assert config.site_dir is not None
+    final = config.site_dir
+    staging = new_staging_dir(final)
+    try:
+        with tempfile.TemporaryDirectory(prefix="portal-gen-work-") as merged_work:
+            work_dir = _one_work_dir(work_dirs, Path(merged_work))
+            for part in parts:
+                _merge_tree(part, staging, move=move, skip={MANIFEST, SHARD_WORK_DIR})
+            plan = prepared.plan
+            plan.portal.config = plan.portal.config.replace(work_dir=work_dir)
+            write_extras(plan, prepared.pm, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_dir(staging, final)
+    return final
+
+
+def _one_work_dir(work_dirs: Sequence[Path], scratch: Path) -> Path:
+    if len(work_dirs) == 1:
+        return work_dirs[0]
+    for work_dir in work_dirs:
+        if work_dir.is_dir():
+            _merge_tree(work_dir, scratch, move=False, skip=set())
+    return scratch
+
+
+def _merge_tree(source: Path, target: Path, *, move: bool, skip: set[str]) -> None:
+    """Add ``source``'s tree to ``target``. A file both have (a page every slice renders)
+    must be identical: a difference means the slices are not of one build."""
+    target.mkdir(exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.name in skip:
+                continue
+            there = target / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if there.is_dir():
+                    _merge_tree(Path(entry.path), there, move=move, skip=set())
+                elif move:
+                    Path(entry.path).replace(there)
+                else:
+                    shutil.copytree(entry.path, there, copy_function=_link_or_copy)
+            elif there.exists():
+                if not filecmp.cmp(entry.path, there, shallow=False):
+                    raise MergeError(f"`{entry.name}` khác nhau giữa các phần ({there})")
+            elif move:
+                Path(entry.path).replace(there)
+            else:
+                _link_or_copy(entry.path, there)
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _parent(final: Path) -> Path:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return final.parent
+
+
+def _echo_unique(outputs: Sequence[str]) -> None:
+    """The workers' messages, each once (every slice renders the navigation pages)."""
+    seen: set[str] = set()
+    for output in outputs:
+        for line in output.splitlines():
+            if line not in seen:
+                seen.add(line)
+                print(line, file=sys.stderr)

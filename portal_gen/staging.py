@@ -1,0 +1,46 @@
+"""Writing a site so that readers never see half of one.
+
+A build writes into a hidden sibling folder of the site; only a complete site replaces the
+previous one, by renaming. The previous site is removed afterwards, in the background.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+__all__ = ["clear_leftovers", "new_staging_dir", "replace_dir"]
+
+
+def new_staging_dir(final: Path) -> Path:
+    """An empty folder next to ``final`` (same file system, so the swap is a rename)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    clear_leftovers(final)
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}-building-", dir=final.parent))
+
+
+def replace_dir(staging: Path, final: Path) -> None:
+    """Swap the freshly built site in; the previous one is removed only afterwards, by a
+    detached process so that the command returns at once (leftovers from an interrupted
+    removal are cleared at the next build)."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+        final.replace(old / "site")
+    staging.replace(final)
+    if old is not None:
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(old)],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+def clear_leftovers(final: Path) -> None:
+    """Previous sites whose background removal was interrupted. (Folders being built are
+    left alone: another build may be writing there.)"""
+    for leftover in final.parent.glob(f".{final.name}-old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

@@ -1,0 +1,171 @@
+"""Builds in slices: `build --jobs N`, and `build --shard I/N` merged by `portal-gen merge`,
+give the very same site as one build."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from portal_gen.build import plan_site
+from portal_gen.mkdocs_plugin import load_portal_only
+from portal_gen.shards import MANIFEST, SHARD_WORK_DIR, parse_shard, slice_of
+from tests.conftest import NOW, tree_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    from click.testing import CliRunner
+
+    from portal_gen.cli import main
+
+    site = tmp_path_factory.mktemp("single") / "site"
+    result = CliRunner().invoke(
+        main, ["build", "-f", str(ROOT / "mkdocs.yml"), "--now", NOW, "-d", str(site)]
+    )
+    assert result.exit_code == 0, result.output
+    return tree_bytes(site)
+
+
+def test_parse_shard() -> None:
+    assert parse_shard("1/1") == (0, 1)
+    assert parse_shard("3/4") == (2, 4)
+    for wrong in ("0/3", "4/3", "a/b", "3", "1/0"):
+        with pytest.raises(ValueError, match=r"I/N|từ 1 đến N"):
+            parse_shard(wrong)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_slices_share_out_units_and_pages(count: int) -> None:
+    """Every unit in exactly one slice; every shared page rendered by exactly one slice,
+    except the navigation pages, which every slice renders."""
+    portal, _, pm = load_portal_only(str(ROOT / "mkdocs.yml"), now=NOW)
+    plan = plan_site(portal, pm)
+    nav = [page.src_uri for page in plan.pages.values() if page.nav] + list(portal.pages)
+    parts = [slice_of(portal, index, count, nav_pages=nav) for index in range(count)]
+    units = [unit for part in parts for unit in part.units]
+    assert sorted(units) == sorted(portal.units)
+    for uri in plan.pages:
+        owners = [part.index for part in parts if part.owns(uri, page=True)]
+        assert owners == (list(range(count)) if uri in nav else owners[:1]), uri
+        assert owners, uri
+    for doc in portal.published:
+        assert [p.index for p in parts if p.owns(doc.src_uri, page=True)] == [
+            p.index for p in parts if doc.unit_id in p.units
+        ]
+    # a file of the guides (outside any unit) is copied once
+    assert [p.index for p in parts if p.owns("huong-dan/anh.png", page=False)] == [0]
+
+
+def test_jobs_build_equals_single_build(
+    cli: Callable[..., Result], tmp_path: Path, single: dict[str, bytes]
+) -> None:
+    site = tmp_path / "site"
+    result = cli("build", "--now", NOW, "--jobs", "3", "-d", str(site), cwd=ROOT)
+    assert result.exit_code == 0, result.output
+    assert tree_bytes(site) == single
+    assert not list(tmp_path.glob(".site-*")), "scratch folders are removed"
+
+
+def test_shards_merged_equal_single_build(
+    cli: Callable[..., Result], tmp_path: Path, single: dict[str, bytes]
+) -> None:
+    parts = [tmp_path / f"part-{n}" for n in (1, 2, 3)]
+    for number, part in enumerate(parts, 1):
+        result = cli("build", "--now", NOW, "--shard", f"{number}/3", "-d", str(part), cwd=ROOT)
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((part / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["shard"] == f"{number}/3"
+        assert not (part / "feeds").exists(), "portal-wide files wait for the merge"
+    assert (parts[0] / SHARD_WORK_DIR / "search").is_dir()
+    before = [tree_bytes(part) for part in parts]
+    site = tmp_path / "site"
+    # in any order
+    result = cli("merge", *map(str, reversed(parts)), "-d", str(site), cwd=ROOT)
+    assert result.exit_code == 0, result.output
+    assert tree_bytes(site) == single
+    assert [tree_bytes(part) for part in parts] == before, "the slices are left as they were"
+
+
+def test_merge_refuses_slices_that_do_not_make_one_site(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    def shard(spec: str, name: str, now: str = NOW) -> str:
+        folder = tmp_path / name
+        result = cli("build", "--now", now, "--shard", spec, "-d", str(folder), cwd=ROOT)
+        assert result.exit_code == 0, result.output
+        return str(folder)
+
+    one, two = shard("1/2", "a"), shard("2/2", "b")
+    other_time = shard("2/2", "c", now="2026-11-23T09:00:00+07:00")
+    site = str(tmp_path / "site")
+    cases = {
+        (one,): "thiếu phần 2/2",
+        (one, one): "có hai lần",
+        (one, other_time): "--now",
+        (one, str(ROOT / "content")): "không phải kết quả",
+    }
+    for folders, message in cases.items():
+        result = cli("merge", *folders, "-d", site, cwd=ROOT)
+        assert result.exit_code == 1, folders
+        assert message in result.output, result.output
+        assert not Path(site).exists(), "nothing is written"
+    assert cli("merge", one, two, "-d", site, cwd=ROOT).exit_code == 0
+
+
+def test_jobs_and_shard_exclude_each_other(cli: Callable[..., Result], tmp_path: Path) -> None:
+    result = cli("build", "--jobs", "2", "--shard", "1/2", "-d", str(tmp_path), cwd=ROOT)
+    assert result.exit_code == 2
+    assert "--shard" in result.output
+    result = cli("build", "--shard", "3/2", "-d", str(tmp_path), cwd=ROOT)
+    assert result.exit_code == 2
+    assert "từ 1 đến N" in result.output
+
+
+def test_jobs_build_fails_whole_on_content_errors(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    import shutil
+
+    root = tmp_path / "portal"
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "content/xa-ta-phin/hong.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (root / "site").mkdir()
+    (root / "site/cu.html").write_text("trang cũ", encoding="utf-8")
+    result = cli("build", "--jobs", "2", "--now", NOW, cwd=root)
+    assert result.exit_code == 1
+    assert "content/xa-ta-phin/hong.md:3: lỗi [yaml-syntax]" in result.output
+    assert [p.name for p in (root / "site").iterdir()] == ["cu.html"], "the old site stays"
+
+
+def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers are forked: they inherit this patch, and the second one breaks."""
+    from mkdocs.exceptions import MkDocsException
+
+    import portal_gen.mkdocs_plugin as adapter
+
+    real_build = adapter.build_site
+
+    def breaking_build(config_file: str, site_dir: str, **overrides: object) -> object:
+        if overrides.get("shard") == (1, 2):
+            raise MkDocsException("đĩa đầy")
+        return real_build(config_file, site_dir, **overrides)
+
+    monkeypatch.setattr(adapter, "build_site", breaking_build)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "cu.html").write_text("trang cũ", encoding="utf-8")
+    result = cli("build", "--jobs", "2", "--now", NOW, "-d", str(site), cwd=ROOT)
+    assert result.exit_code == 1
+    assert "Lỗi: đĩa đầy" in result.output
+    assert "phần 2 (trong 2) không tạo được" in result.output
+    assert [p.name for p in site.iterdir()] == ["cu.html"]
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no scratch folder is left"
