@@ -112,8 +112,9 @@ def _size(folder: Path) -> tuple[float, int]:
 
 
 def measure(command: list[str], cwd: Path, site: Path, *, cold: bool = True) -> Run:
-    if cold:
+    if cold:  # no previous site, and nothing kept from an earlier build
         shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cwd / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     peak = 0
     start = time.perf_counter()
@@ -201,7 +202,7 @@ def rebuild(root: Path, figures: Figures) -> None:
     path, original = _edit_one(root)
     try:
         warm = measure([*command, site], root, root / site, cold=False)
-        measure([*command, "site-cold"], root, root / "site-cold")
+        measure([*command, "site-cold", "--no-cache"], root, root / "site-cold")
         differences = _differences(root / site, root / "site-cold")
     finally:
         path.write_text(original, encoding="utf-8")

@@ -333,19 +333,40 @@ def site_schema(portal: Portal) -> bytes:
 @hookimpl
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     results = results_by_draft(portal)
-    records = {doc.src_uri: document_record(doc, portal, results) for doc in portal.published}
-    everything = [records[doc.src_uri] for doc in portal.published]
-    writer.write_bytes(
-        DOCUMENTS_JSON, json_bytes(envelope(portal, portal.published, documents=everything))
-    )
-    writer.write_bytes(DOCUMENTS_CSV, csv_bytes(everything))
+    records: dict[str, dict[str, Any]] = {}
+
+    def record(doc: Document) -> dict[str, Any]:
+        if doc.src_uri not in records:
+            records[doc.src_uri] = document_record(doc, portal, results)
+        return records[doc.src_uri]
+
+    def state(doc: Document) -> tuple[object, ...]:
+        """What a record is made of besides the units and settings: the document, its
+        status now, and the drafts and results it points to."""
+        draft = portal.draft_of(doc) if doc.kind is Kind.RESULT else None
+        return (
+            doc.state,
+            str(portal.status_of(doc)) if doc.kind is Kind.DRAFT else None,
+            [r.src_uri for r in results.get(doc.src_uri, [])],
+            draft.src_uri if draft else None,
+        )
+
+    states = {doc.src_uri: state(doc) for doc in portal.published}
+    files: list[tuple[str, str, list[Document], Unit | None]] = [
+        (DOCUMENTS_JSON, DOCUMENTS_CSV, portal.published, None)
+    ]
     units = sorted(portal.units.values(), key=lambda u: u.id)
     for unit in units:
-        docs = portal.unit_documents(unit.id)
-        own = [records[doc.src_uri] for doc in docs]
-        data = envelope(portal, docs, unit=unit_record(unit, portal), documents=own)
-        writer.write_bytes(unit_path(unit.id, "json"), json_bytes(data))
-        writer.write_bytes(unit_path(unit.id, "csv"), csv_bytes(own))
+        paths = (unit_path(unit.id, "json"), unit_path(unit.id, "csv"))
+        files.append((*paths, portal.unit_documents(unit.id), unit))
+    for json_path, csv_path, docs, owner in files:
+        inputs = [states[doc.src_uri] for doc in docs]
+        if not writer.unchanged(json_path, inputs):
+            body: dict[str, Any] = {"unit": unit_record(owner, portal)} if owner else {}
+            data = envelope(portal, docs, **body, documents=[record(doc) for doc in docs])
+            writer.write_bytes(json_path, json_bytes(data))
+        if not writer.unchanged(csv_path, inputs):
+            writer.write_bytes(csv_path, csv_bytes(record(doc) for doc in docs))
     writer.write_bytes(
         UNITS_JSON,
         json_bytes(

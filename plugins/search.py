@@ -20,7 +20,6 @@ import html as html_lib
 import json
 import logging
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -187,7 +186,7 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
             digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
             name = f"{number:03d}-{digest}"
             if name in previous:
-                shutil.copytree(previous[name], writer.path(f"{BUNDLE}/{name}"))
+                writer.link_tree(f"{BUNDLE}/{name}", previous[name])
                 bundles.append((name, None))
                 continue
             source = Path(scratch) / name

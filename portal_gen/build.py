@@ -21,6 +21,7 @@ from portal_gen.catalog import load_catalog
 from portal_gen.config import PortalConfig
 from portal_gen.content import load_content
 from portal_gen.diagnostics import Diagnostic, Severity
+from portal_gen.incremental import PageReuse
 from portal_gen.model import Kind
 from portal_gen.pages import GeneratedPage, SiteWriter
 from portal_gen.portal import Portal, page_url
@@ -141,9 +142,19 @@ def plan_site(portal: Portal, pm: pluggy.PluginManager) -> SitePlan:
     return plan
 
 
-def write_extras(plan: SitePlan, pm: pluggy.PluginManager, site_dir: Path) -> SiteWriter:
-    """After the pages are written: let plugins add files, then write build-info.json."""
-    writer = SiteWriter(site_dir)
+def write_extras(
+    plan: SitePlan,
+    pm: pluggy.PluginManager,
+    site_dir: Path,
+    *,
+    reuse: PageReuse | None = None,
+    build_key: str = "",
+) -> SiteWriter:
+    """After the pages are written: let plugins add files, then write build-info.json.
+
+    :param reuse: files of the previous site that may be kept (see SiteWriter.unchanged).
+    """
+    writer = SiteWriter(site_dir, reuse=reuse, build_key=build_key)
     pm.hook.portal_write_files(portal=plan.portal, writer=writer)
     portal = plan.portal
     info = {

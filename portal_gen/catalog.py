@@ -243,7 +243,8 @@ def build_catalog(data: Mapping[str, Any]) -> Catalog:
 @cache
 def _packaged_data() -> Mapping[str, Any]:
     text = resources.files("portal_gen").joinpath("data/catalog.yml").read_text(encoding="utf-8")
-    data: Mapping[str, Any] = yaml.safe_load(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10× faster
+    data: Mapping[str, Any] = yaml.load(text, Loader=loader)
     return data
 
 

@@ -131,6 +131,11 @@ def main() -> None:
     help="Chỉ tạo phần I trong N phần của cổng (chia theo đơn vị), để nhiều máy CI chạy "
     "song song; ghép các phần bằng `portal-gen merge`.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Tạo lại mọi trang, không dùng kết quả lưu trong .cache/portal-gen/ (trang web vẫn y hệt).",
+)
 @click.option("--work-dir", type=click.Path(file_okay=False), hidden=True)
 @click.option("--worker", is_flag=True, hidden=True)
 def build(
@@ -142,6 +147,7 @@ def build(
     verbose: bool,
     jobs: int,
     shard: str | None,
+    no_cache: bool,
     work_dir: str | None,
     worker: bool,
 ) -> None:
@@ -156,7 +162,7 @@ def build(
     jobs = jobs or os.cpu_count() or 1
     if shard is not None and jobs != 1:
         raise click.UsageError("Dùng --shard (một phần, trên một máy) hoặc --jobs, không cả hai.")
-    overrides = {"strict": strict, "audience": audience, "now": now}
+    overrides = {"strict": strict, "audience": audience, "now": now, "no_cache": no_cache}
     try:
         if jobs > 1:
             _build_in_parallel(config_path, site_dir, jobs, overrides)

@@ -196,12 +196,22 @@ def unit_compliance(
     :param window: a reporting period (``--period``); None means "as of now".
     :param audiences: the categories to include (a public site leaves internal ones out).
     """
+    wanted = frozenset(audiences)
+    key = ("unit_compliance", unit.id, window, wanted)
+    if key not in portal.memo:
+        portal.memo[key] = _unit_compliance(portal, unit, window, wanted)
+    result: UnitCompliance = portal.memo[key]
+    return result
+
+
+def _unit_compliance(
+    portal: Portal, unit: Unit, window: Period | None, wanted: frozenset[Audience]
+) -> UnitCompliance:
     catalog = portal.catalog
     result = UnitCompliance(unit)
     if catalog is None:
         return result
-    wanted = set(audiences)
-    docs = [d for d in portal.documents if d.unit_id == unit.id]
+    docs = portal.documents_by_unit.get(unit.id, [])
     today = to_vn(portal.now).date()
     for item in catalog.for_unit_type(unit.type):
         if item.audience not in wanted:

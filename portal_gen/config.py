@@ -47,6 +47,8 @@ class PortalConfig:
     #: scratch folder of one build, shared by the processes of a sharded build: plugins
     #: keep per-document results there (search records) instead of in memory
     work_dir: Path | None = None
+    #: where results are kept for the next build (portal_gen.cache); None: keep nothing
+    cache_dir: Path | None = None
     #: build only slice (index, count) of the portal, without portal-wide files
     shard: tuple[int, int] | None = None
     #: processes this build may keep busy (``build --jobs``); plugins that run external

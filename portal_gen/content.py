@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import yaml
 
+from portal_gen.cache import DocumentCache, digest
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic, Severity, suggestion_hint
 from portal_gen.documents import read_document
@@ -54,6 +55,7 @@ class Content:
     never_publish: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     extra_keys: frozenset[str] = frozenset()
+    cache: DocumentCache = field(default_factory=lambda: DocumentCache(None, Path(), ""))
 
 
 def load_content(config: PortalConfig, extra_keys: Iterable[str] = ()) -> Content:
@@ -63,6 +65,8 @@ def load_content(config: PortalConfig, extra_keys: Iterable[str] = ()) -> Conten
         any other unknown key is reported.
     """
     content = Content(extra_keys=frozenset(extra_keys))
+    salt = f"{config.docs_prefix}\0{sorted(content.extra_keys)}"
+    content.cache = DocumentCache(config.cache_dir, config.docs_dir, salt)
     docs_dir = config.docs_dir
     if not docs_dir.is_dir():
         content.diagnostics.append(
@@ -127,6 +131,7 @@ def load_content(config: PortalConfig, extra_keys: Iterable[str] = ()) -> Conten
                     f"thêm `pages: [{entry.name}]` vào cấu hình plugin `portal` trong mkdocs.yml.",
                 )
             )
+    content.cache.save()
     return content
 
 
@@ -231,9 +236,20 @@ def _load_unit_folder(
                 )
             )
             continue
-        document = read_document(
-            uri, path.read_bytes(), unit_id, config, content.diagnostics, content.extra_keys
-        )
+        data = path.read_bytes()
+        data_digest = digest(data)
+        cached = content.cache.get(uri, data_digest)
+        if cached is not None:
+            document, known = cached
+            content.diagnostics.extend(known)
+        else:
+            found: list[Diagnostic] = []
+            touched: list[str] = []
+            document = read_document(uri, data, unit_id, config, found, content.extra_keys, touched)
+            if document is not None:
+                document = replace(document, digest=data_digest)
+            content.diagnostics.extend(found)
+            content.cache.put(uri, data_digest, document, found, touched)
         if document is not None:
             content.documents.append(document)
     if unit is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -35,9 +35,12 @@ from portal_gen.schema import COMMENT_KEYS, DOCUMENT_KEYS, EXTENSION_KEYS, repor
 
 __all__ = ["body_links", "read_body", "read_document"]
 
-# Links in Markdown bodies and raw HTML: ](target "title"), src="…", href="…"
-_LINK = re.compile(
-    r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']"
+# Links in Markdown bodies and raw HTML: ](target "title"), src="…", href="…". Each pattern
+# starts with a literal, which the regex engine finds fast (one alternation is 7× slower).
+_LINKS = (
+    re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)"),
+    re.compile(r"src\s*=\s*[\"']([^\"']+)[\"']"),
+    re.compile(r"href\s*=\s*[\"']([^\"']+)[\"']"),
 )
 
 
@@ -45,13 +48,14 @@ def body_links(body: str, src_uri: str) -> frozenset[str]:
     """Content files (relative to content/) a Markdown body links to or embeds."""
     files = set()
     base = posixpath.dirname(src_uri)
-    for match in _LINK.finditer(body):
-        target = (match.group(1) or match.group(2)).split("#", 1)[0].split("?", 1)[0]
-        if not target or "://" in target or target.startswith(("/", "mailto:", "tel:", "#")):
-            continue
-        resolved = posixpath.normpath(posixpath.join(base, target))
-        if not resolved.startswith(".."):
-            files.add(resolved)
+    for pattern in _LINKS:
+        for match in pattern.finditer(body):
+            target = match.group(1).split("#", 1)[0].split("?", 1)[0]
+            if not target or "://" in target or target.startswith(("/", "mailto:", "tel:", "#")):
+                continue
+            resolved = posixpath.normpath(posixpath.join(base, target))
+            if not resolved.startswith(".."):
+                files.add(resolved)
     return frozenset(files)
 
 
@@ -77,8 +81,13 @@ def read_document(
     config: PortalConfig,
     diagnostics: list[Diagnostic],
     extra_keys: frozenset[str] = frozenset(),
+    touched: list[str] | None = None,
 ) -> Document | None:
-    """Read one document; returns None when it is too broken to be modelled."""
+    """Read one document; returns None when it is too broken to be modelled.
+
+    :param touched: receives the other files (attachments) whose presence or size went into
+        the result, so that a cache can tell when to read the document again.
+    """
     path = config.docs_prefix + src_uri
     source, problems = decode_source(data, path)
     diagnostics.extend(problems)
@@ -101,9 +110,11 @@ def read_document(
             )
         )
         return None
-    return _DocumentReader(src_uri, path, unit_id, source, matter, config, extra_keys).read(
-        diagnostics
-    )
+    reader = _DocumentReader(src_uri, path, unit_id, source, matter, config, extra_keys)
+    document = reader.read(diagnostics)
+    if touched is not None:
+        touched.extend(reader.touched)
+    return document
 
 
 @dataclass
@@ -115,6 +126,7 @@ class _DocumentReader:
     matter: FrontMatter
     config: PortalConfig
     extra_keys: frozenset[str] = frozenset()
+    touched: list[str] = field(default_factory=list)
 
     def read(self, diagnostics: list[Diagnostic]) -> Document | None:
         assert self.matter.node is not None
@@ -253,6 +265,7 @@ class _DocumentReader:
                 )
                 continue
             full = self.config.docs_dir / src_uri
+            self.touched.append(src_uri)
             if not full.is_file():
                 hint = "Kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) và đường dẫn tính từ thư mục của văn bản."
                 siblings = _siblings(full)

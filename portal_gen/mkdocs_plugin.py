@@ -36,9 +36,18 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from portal_gen.build import SitePlan, load_portal, plan_site, write_extras
+from portal_gen.cache import CACHE_DIR
 from portal_gen.config import PortalConfig, resolve_now
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format_text, has_errors
 from portal_gen.documents import read_body
+from portal_gen.incremental import (
+    PageMessages,
+    PageReuse,
+    build_key,
+    file_key,
+    page_key,
+    site_cache_dir,
+)
 from portal_gen.model import Audience
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
@@ -69,6 +78,8 @@ class PortalPluginConfig(base.Config):
     security = c.Type(dict, default={})
     #: settings of third-party and site-local plugins, by plugin name
     options = c.Type(dict, default={})
+    #: keep results in .cache/portal-gen/ for the next build (the site is the same either way)
+    cache = c.Type(bool, default=True)
 
 
 #: Options that hold settings for one plugin each (PortalConfig.options).
@@ -92,6 +103,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._site_context: Any = {}
         self._epoch_set = False
         self._own_work_dir: Path | None = None
+        #: the cache of this output folder, when pages of the previous site may be kept
+        self._site_cache: Path | None = None
+        self._reuse: PageReuse | None = None
+        self._build_key = ""
+        self._messages: PageMessages | None = None
 
     # -- configuration ---------------------------------------------------------------
 
@@ -99,17 +115,32 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # MkDocs keeps plugin instances across builds in one process (serve, tests): nothing
+        # of the previous build may carry over.
+        self.diagnostics, self.plan = [], None
+        self._site_cache, self._reuse, self._build_key = None, None, ""
         self.portal_config = portal_config_from(config, self.config, self.overrides)
         # `mkdocs serve --clean` also says "build", but serves its own temporary folder.
         if self.command == "build" and not Path(config.site_dir).name.startswith("mkdocs_"):
             self._stage_site_dir(config)
-        if self.portal_config.work_dir is None:
-            if self.portal_config.shard is not None and self._staging_dir is not None:
+        pc = self.portal_config
+        if (
+            pc.cache_dir is not None
+            and self._final_site_dir is not None
+            and pc.shard is None
+            and not self.overrides.get("worker")
+        ):
+            self._site_cache = site_cache_dir(pc.cache_dir, self._final_site_dir)
+        if pc.work_dir is None:
+            if pc.shard is not None and self._staging_dir is not None:
                 # a slice's search records travel with its output to the merge
                 work_dir = self._staging_dir / SHARD_WORK_DIR
+            elif self._site_cache is not None:
+                # kept: the records of the pages kept from the previous site stay valid
+                work_dir = self._site_cache / "work"
             else:
                 work_dir = self._own_work_dir = Path(tempfile.mkdtemp(prefix="portal-gen-work-"))
-            self.portal_config = self.portal_config.replace(work_dir=work_dir)
+            self.portal_config = pc.replace(work_dir=work_dir)
         if self.portal_config.now is not None and "SOURCE_DATE_EPOCH" not in os.environ:
             # A fixed --now makes the build reproducible: MkDocs dates the sitemap with it.
             os.environ["SOURCE_DATE_EPOCH"] = str(int(self.portal_config.now.timestamp()))
@@ -148,6 +179,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         files = _apply_plan(self.plan, files, config)
         if self.portal_config.shard is not None:
             _restrict_to_shard(self.plan, files, self.portal_config)
+        if self._site_cache is not None and self._final_site_dir is not None:
+            self._reuse = PageReuse(self._site_cache, self._final_site_dir)
+            self._build_key = _keep_unchanged(self._reuse, self.plan, self.pm, files, config)
+            self._messages = PageMessages(config)
+            logging.getLogger("mkdocs").addHandler(self._messages)
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -223,10 +259,19 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None and self.pm is not None and self.portal_config is not None
-        if self.portal_config.shard is None:
-            write_extras(self.plan, self.pm, Path(config.site_dir))
+        site_dir = Path(config.site_dir)
+        if self._reuse is not None:
+            self._reuse.link_into(site_dir)
+        shard = self.portal_config.shard
+        if shard is None:
+            units = sorted(map(repr, self.plan.portal.units.values()))
+            extras_key = page_key(self._build_key, units)
+            write_extras(self.plan, self.pm, site_dir, reuse=self._reuse, build_key=extras_key)
         else:  # a slice leaves portal-wide files to the merge
-            write_manifest(Path(config.site_dir), self.plan.portal, self.portal_config.shard)
+            write_manifest(site_dir, self.plan.portal, shard)
+        if self._reuse is not None and self._messages is not None:
+            self._reuse.record(site_dir, self._messages.by_output)
+            self._reuse.save()  # only once the site is whole
         self._end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -235,6 +280,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def _end_build(self) -> None:
         self._forget_epoch()
+        if self._messages is not None:
+            logging.getLogger("mkdocs").removeHandler(self._messages)
+            self._messages = None
+        self._reuse = None
         if self._own_work_dir is not None:
             shutil.rmtree(self._own_work_dir, ignore_errors=True)
             self._own_work_dir = None
@@ -282,6 +331,9 @@ def portal_config_from(
         now=now,
         strict=bool(overrides.get("strict", config.strict)),
         shard=overrides.get("shard"),
+        cache_dir=None
+        if overrides.get("no_cache") or not options.cache
+        else config_dir / CACHE_DIR,
         work_dir=Path(overrides["work_dir"]) if overrides.get("work_dir") else None,
         severity=dict(options.severity),
         options={
@@ -386,6 +438,62 @@ def _heading(path: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+def _keep_unchanged(
+    reuse: PageReuse, plan: SitePlan, pm: pluggy.PluginManager, files: Files, config: MkDocsConfig
+) -> str:
+    """Exclude from rendering the pages (and copies) whose output would be the same as in
+    the previous site; they are linked into the new site after the build. Returns the
+    build-wide part of the keys."""
+    portal = plan.portal
+    build = build_key(
+        config_file=config.config_file_path,
+        theme_dirs=config.theme.dirs,
+        plugins=pm.get_plugins(),
+        nav=config.nav,
+        site_context=plan.site_context,
+        shared_sources=[portal.config.docs_dir / uri for uri in portal.pages],
+        settings={
+            "audience": str(portal.config.audience),
+            "strict": portal.config.strict,
+            "options": portal.config.options,
+        },
+    )
+    always = {page.src_uri for page in plan.pages.values() if page.nav} | set(portal.pages)
+    for file in files:
+        if file.inclusion.is_excluded():
+            continue
+        if file.is_documentation_page():
+            if file.src_uri in always:
+                continue  # the navigation and editors' pages: few, and always rendered
+            generated = plan.pages.get(file.src_uri)
+            doc = portal.by_src.get(file.src_uri)
+            if generated is not None:
+                key = page_key(
+                    build,
+                    generated.template,
+                    generated.title,
+                    generated.markdown,
+                    generated.context,
+                )
+            elif doc is not None and doc.digest:
+                links = sorted(
+                    (link, files.get_file_from_path(link) is not None) for link in doc.links
+                )
+                key = page_key(build, doc.digest, plan.document_contexts.get(doc.src_uri), links)
+            else:
+                continue
+        elif file.abs_src_path is not None and file.generated_by is None:
+            found = file_key(file.abs_src_path)
+            if found is None:
+                continue
+            key = found
+        else:
+            continue
+        if reuse.keep(file.dest_uri, key):
+            file.inclusion = InclusionLevel.EXCLUDED
+    return build
 
 
 def _restrict_to_shard(plan: SitePlan, files: Files, config: PortalConfig) -> None:

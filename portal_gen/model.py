@@ -259,9 +259,17 @@ class Document:
     #: content files the Markdown body links to or embeds (relative to content/); the body
     #: itself is not kept in memory: portal_gen.documents.read_body reads it when rendered
     links: frozenset[str] = frozenset()
+    #: digest of the file's bytes: what caches key their results on (portal_gen.cache)
+    digest: str = ""
     body_line: int = 1
     lines: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
     extra: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def state(self) -> tuple[str, str, tuple[tuple[str | None, int | None], ...]]:
+        """What the document's pages and files are made of, itself (its bytes and its
+        attachments' sizes): part of the keys of outputs kept from one build to the next."""
+        return (self.src_uri, self.digest, tuple((a.src_uri, a.size) for a in self.attachments))
 
     @property
     def date(self) -> date:

@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from portal_gen.incremental import PageReuse
 
 __all__ = ["GeneratedPage", "NavEntry", "SiteWriter"]
 
@@ -50,24 +53,62 @@ class GeneratedPage:
 class SiteWriter:
     """Writes extra files (feeds, data, calendars) into the site being built.
 
-    Paths are relative to the site root and may not leave it.
+    Paths are relative to the site root and may not leave it. A plugin whose file is costly
+    to produce asks :meth:`unchanged` first: a file of the previous site made from the same
+    inputs is then kept as it is.
     """
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(
+        self, site_dir: Path, *, reuse: PageReuse | None = None, build_key: str = ""
+    ) -> None:
         self.site_dir = site_dir
         self.written: list[str] = []
+        self._reuse = reuse
+        self._build_key = build_key
 
-    def path(self, rel: str) -> Path:
+    def unchanged(self, rel: str, *inputs: object) -> bool:
+        """Whether the previous build wrote ``rel`` from the same ``inputs`` (and the same
+        code, settings and units); if so the file is already in the new site and the caller
+        skips it, otherwise the caller writes it as usual.
+
+        ``inputs`` must hold everything the file is made of besides the code, mkdocs.yml and
+        the units: for documents, :attr:`Document.state` (their bytes and attachments) and
+        anything computed at ``now`` (a status). Values are compared by their JSON (``repr``
+        for other objects).
+        """
+        if self._reuse is None:
+            return False
+        from portal_gen.incremental import page_key
+
+        clean = self._clean(rel)
+        if self._reuse.keep(clean, page_key(self._build_key, "file", clean, *inputs)):
+            self._reuse.link_into(self.site_dir)
+            self.written.append(clean)
+            return True
+        return False
+
+    @staticmethod
+    def _clean(rel: str) -> str:
         clean = posixpath.normpath(rel)
         if clean.startswith(("..", "/")) or clean == ".":
             raise ValueError(f"output path outside the site: {rel!r}")
-        return self.site_dir / clean
+        return clean
+
+    def path(self, rel: str) -> Path:
+        return self.site_dir / self._clean(rel)
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         target = self.path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.written.append(posixpath.normpath(rel))
+
+    def link_tree(self, rel: str, source: Path) -> None:
+        """Put a folder of files already built (by the previous build) at ``rel``, without
+        copying bytes where the file system allows."""
+        from portal_gen.staging import link_tree
+
+        link_tree(source, self.path(rel))
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))

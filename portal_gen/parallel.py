@@ -27,7 +27,7 @@ from portal_gen.build import SitePlan, load_portal, plan_site, resolve_clock, wr
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, has_errors
 from portal_gen.shards import MANIFEST, SHARD_WORK_DIR, fingerprint
-from portal_gen.staging import new_staging_dir, replace_dir
+from portal_gen.staging import link_or_copy, link_tree, new_staging_dir, replace_dir
 
 __all__ = [
     "MergeError",
@@ -238,21 +238,14 @@ def _merge_tree(source: Path, target: Path, *, move: bool, skip: set[str]) -> No
                 elif move:
                     Path(entry.path).replace(there)
                 else:
-                    shutil.copytree(entry.path, there, copy_function=_link_or_copy)
+                    link_tree(Path(entry.path), there)
             elif there.exists():
                 if not filecmp.cmp(entry.path, there, shallow=False):
                     raise MergeError(f"`{entry.name}` khác nhau giữa các phần ({there})")
             elif move:
                 Path(entry.path).replace(there)
             else:
-                _link_or_copy(entry.path, there)
-
-
-def _link_or_copy(source: str | Path, target: str | Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+                link_or_copy(entry.path, there)
 
 
 def _parent(final: Path) -> Path:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portal_gen.config import PortalConfig
 from portal_gen.model import Audience, CommentStatus, Document, Kind, Unit, comment_status
@@ -52,6 +52,9 @@ class Portal:
     #: known once the plugins have generated theirs
     site_pages: tuple[str, ...] = ()
     by_src: dict[str, Document] = field(init=False)
+    #: results computed from the portal by helpers (compliance...), once per build: a
+    #: loaded portal does not change
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.by_src = {doc.src_uri: doc for doc in self.documents}
@@ -75,6 +78,14 @@ class Portal:
         """Documents this build publishes, newest first, then by path (a stable order)."""
         docs = [doc for doc in self.documents if self.is_published(doc)]
         return sorted(docs, key=lambda d: (-d.published.at.timestamp(), d.src_uri))
+
+    @cached_property
+    def documents_by_unit(self) -> dict[str, list[Document]]:
+        """Every document (published or not) of each unit, in reading order."""
+        grouped: dict[str, list[Document]] = defaultdict(list)
+        for doc in self.documents:
+            grouped[doc.unit_id].append(doc)
+        return dict(grouped)
 
     @cached_property
     def published_by_unit(self) -> dict[str, list[Document]]:

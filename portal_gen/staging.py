@@ -6,12 +6,13 @@ previous one, by renaming. The previous site is removed afterwards, in the backg
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["clear_leftovers", "new_staging_dir", "replace_dir"]
+__all__ = ["clear_leftovers", "link_or_copy", "link_tree", "new_staging_dir", "replace_dir"]
 
 
 def new_staging_dir(final: Path) -> Path:
@@ -44,3 +45,17 @@ def clear_leftovers(final: Path) -> None:
     left alone: another build may be writing there.)"""
     for leftover in final.parent.glob(f".{final.name}-old-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Put a file of the previous site (or of a slice) into a new one without copying its
+    bytes when the file system allows: sites are never modified in place, so a hard link is
+    as good as a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=link_or_copy)

@@ -65,11 +65,13 @@ def make_portal(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def copy_site(tmp_path: Path) -> Callable[[str], Path]:
-    """A copy of a fixture portal from tests/sites, safe to build or modify."""
+    """A copy of a fixture portal from tests/sites, safe to build or modify (one copy per
+    test: asking again for the same portal gives the same copy)."""
 
     def copy(name: str) -> Path:
         target = tmp_path / name
-        shutil.copytree(SITES / name, target)
+        if not target.exists():
+            shutil.copytree(SITES / name, target)
         return target
 
     return copy

@@ -164,6 +164,18 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
     )
 
 
+def _event_state(event: FeedEvent) -> tuple[object, ...]:
+    """What an entry is made of (besides the units and settings, known to the writer)."""
+    return (
+        event.suffix,
+        event.title,
+        event.published,
+        event.updated,
+        event.lines,
+        event.document.state,
+    )
+
+
 @hookimpl
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     site_url, domain = portal.config.site_url, portal.config.domain
@@ -181,18 +193,21 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     # An empty feed still needs a content date: the portal's newest.
     fallback = events[0].updated if events else EPOCH
     for spec in specs:
+        events = selected[spec.path]
+        inputs = [_event_state(event) for event in events]
         for fmt in FORMATS:
-            writer.write_bytes(spec.href(fmt), site.feed(spec, fmt, selected[spec.path], fallback))
+            if not writer.unchanged(spec.href(fmt), spec, fallback, inputs):
+                writer.write_bytes(spec.href(fmt), site.feed(spec, fmt, events, fallback))
     drafts = portal.drafts
-    writer.write_bytes(
-        calendar_path(None), site.calendar(f"Hạn góp ý – {portal.config.site_name}", drafts)
-    )
+    calendars = {calendar_path(None): (f"Hạn góp ý – {portal.config.site_name}", drafts)}
     by_unit: dict[str, list[Document]] = defaultdict(list)
     for draft in drafts:
         by_unit[draft.unit_id].append(draft)
     for uid in unit_feeds(portal):
-        title = f"Hạn góp ý – {unit_name(portal, uid)}"
-        writer.write_bytes(calendar_path(uid), site.calendar(title, by_unit[uid]))
+        calendars[calendar_path(uid)] = (f"Hạn góp ý – {unit_name(portal, uid)}", by_unit[uid])
+    for path, (title, docs) in calendars.items():
+        if not writer.unchanged(path, title, [doc.state for doc in docs]):
+            writer.write_bytes(path, site.calendar(title, docs))
     # Material's script fetches `sitemap.xml` next to every <link rel="alternate"> (it
     # takes them for translations); an empty one per feed folder spares readers a 404.
     for folder in ("feeds", "feeds/don-vi", "feeds/danh-muc"):

@@ -200,8 +200,10 @@ class TestResultOverdue:
 
 
 class TestMissingAndOutdated:
-    def test_report_json_is_exact(self, cli: Callable[..., Result]) -> None:
-        result = cli("report", "--format", "json", "--now", NOW, cwd=SITES / "gaps")
+    def test_report_json_is_exact(
+        self, cli: Callable[..., Result], copy_site: Callable[[str], Path]
+    ) -> None:
+        result = cli("report", "--format", "json", "--now", NOW, cwd=copy_site("gaps"))
         assert result.exit_code == 0
         expected = json.loads((SITES / "gaps/expected-report.json").read_text(encoding="utf-8"))
         assert json.loads(result.output) == expected
@@ -247,12 +249,14 @@ class TestMissingAndOutdated:
         assert found == []
 
     def test_strict_turns_missing_categories_into_failures(
-        self, cli: Callable[..., Result]
+        self, cli: Callable[..., Result], copy_site: Callable[[str], Path]
     ) -> None:
-        assert cli("check", "--now", NOW, cwd=SITES / "gaps").exit_code == 0
-        assert cli("check", "--now", NOW, "--strict", cwd=SITES / "gaps").exit_code == 1
+        assert cli("check", "--now", NOW, cwd=copy_site("gaps")).exit_code == 0
+        assert cli("check", "--now", NOW, "--strict", cwd=copy_site("gaps")).exit_code == 1
 
-    def test_period_option(self, cli: Callable[..., Result]) -> None:
+    def test_period_option(
+        self, cli: Callable[..., Result], copy_site: Callable[[str], Path]
+    ) -> None:
         data = json.loads(
             cli(
                 "report",
@@ -262,7 +266,7 @@ class TestMissingAndOutdated:
                 "2026-Q2",
                 "--now",
                 NOW,
-                cwd=SITES / "gaps",
+                cwd=copy_site("gaps"),
             ).output
         )
         rows = {
@@ -272,20 +276,27 @@ class TestMissingAndOutdated:
         assert rows["ngan-sach-thuc-hien"]["status"] == "present"  # the H1 report covers Q2
         data = json.loads(
             cli(
-                "report", "--format", "json", "--period", "2026", "--now", NOW, cwd=SITES / "gaps"
+                "report",
+                "--format",
+                "json",
+                "--period",
+                "2026",
+                "--now",
+                NOW,
+                cwd=copy_site("gaps"),
             ).output
         )
         rows = {
             c["code"]: c for u in data["units"] if u["id"] == "xa-thieu" for c in u["categories"]
         }
         assert rows["ngan-sach-thuc-hien"]["missing_periods"] == ["2026-Q1", "2026-Q3"]
-        assert cli("report", "--period", "Q3", cwd=SITES / "gaps").exit_code == 2
+        assert cli("report", "--period", "Q3", cwd=copy_site("gaps")).exit_code == 2
 
-    def test_report_csv(self, cli: Callable[..., Result]) -> None:
+    def test_report_csv(self, cli: Callable[..., Result], copy_site: Callable[[str], Path]) -> None:
         rows = list(
             csv.DictReader(
                 io.StringIO(
-                    cli("report", "--format", "csv", "--now", NOW, cwd=SITES / "gaps").output
+                    cli("report", "--format", "csv", "--now", NOW, cwd=copy_site("gaps")).output
                 )
             )
         )
@@ -303,7 +314,7 @@ class TestAudience:
     def test_internal_category_makes_its_documents_internal(
         self, copy_site: Callable[[str], Path], cli: Callable[..., Result], tmp_path: Path
     ) -> None:
-        root = SITES / "gaps"
+        root = copy_site("gaps")
         result = cli("build", "--now", NOW, "-d", str(tmp_path / "site"), cwd=root)
         assert result.exit_code == 0, result.output
         assert not (tmp_path / "site/co-quan-x/ke-hoach-cong-tac-2026").exists()
@@ -313,8 +324,10 @@ class TestAudience:
 
 class TestPages:
     @pytest.fixture
-    def site(self, cli: Callable[..., Result], tmp_path: Path) -> Path:
-        result = cli("build", "--now", NOW, "-d", str(tmp_path / "site"), cwd=SITES / "gaps")
+    def site(
+        self, cli: Callable[..., Result], copy_site: Callable[[str], Path], tmp_path: Path
+    ) -> Path:
+        result = cli("build", "--now", NOW, "-d", str(tmp_path / "site"), cwd=copy_site("gaps"))
         assert result.exit_code == 0, result.output
         return tmp_path / "site"
 

@@ -1,0 +1,263 @@
+"""Keeping the pages of the previous site that would come out the same.
+
+A page's key is a digest of everything its HTML is made of: the build-wide part (the code of
+portal-gen and of every plugin, the versions of MkDocs, Material and Markdown, mkdocs.yml, the
+templates, the navigation, the site-wide template data such as the announcement bar) and its
+own part (a document's bytes and template data and which of its links resolve, or a generated
+page's Markdown and data). A page whose key is the one recorded by the previous build, and
+whose file in the previous site is still the one written then (size, time, inode), is not
+rendered: that file is hard-linked into the new site. What MkDocs said about the page when
+it was rendered (a broken link...) is said again, so ``--strict`` fails the same way.
+
+Files copied as they are (attachments, theme assets) are kept the same way, keyed by their
+source's path, size and modification time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from portal_gen.cache import write_atomic
+
+__all__ = ["PageMessages", "PageReuse", "build_key", "file_key", "page_key", "site_cache_dir"]
+
+log = logging.getLogger("mkdocs.plugins.portal")
+
+MANIFEST = "pages.json"
+_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3")
+
+
+def _digest(*parts: object) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else _canonical(part).encode("utf-8")
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def _canonical(value: object) -> str:
+    # Template data holds dicts, lists, strings, numbers, dates: repr() of anything else is
+    # stable for the values plugins hand over (an unstable one only costs a re-render).
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=repr)
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _code_files(plugins: Iterable[object]) -> list[Path]:
+    """Source files whose change may change any page: portal-gen, its data, every plugin."""
+    import portal_gen
+
+    files: set[Path] = set()
+    for package in (portal_gen, importlib.import_module("portal_gen.plugins")):
+        for folder in map(Path, package.__path__):
+            files.update(folder.rglob("*.py"))
+    files.update((Path(portal_gen.__file__).parent / "data").glob("*.yml"))
+    for plugin in plugins:  # site-local and third-party plugins too
+        module = plugin if hasattr(plugin, "__file__") else sys.modules.get(plugin.__module__)
+        file = getattr(module, "__file__", None)
+        if file:
+            files.add(Path(file))
+    return sorted(files)
+
+
+def _tree(folder: Path) -> list[tuple[str, str]]:
+    return [
+        (path.relative_to(folder).as_posix(), hashlib.blake2b(path.read_bytes()).hexdigest())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+
+
+def build_key(
+    *,
+    config_file: str | None,
+    theme_dirs: Iterable[str],
+    plugins: Iterable[object],
+    nav: object,
+    site_context: object,
+    shared_sources: Iterable[Path],
+    settings: Mapping[str, Any],
+) -> str:
+    """What every page of this build depends on."""
+    import material
+
+    material_dir = Path(material.__file__).resolve().parent
+    themes: list[tuple[str, object]] = []
+    for folder in map(Path, theme_dirs):
+        if folder.resolve().is_relative_to(material_dir):
+            themes.append((str(folder), _version("mkdocs-material")))
+        elif folder.is_dir():
+            themes.append((str(folder), _tree(folder)))
+    code = [(str(path), path.read_bytes()) for path in _code_files(plugins) if path.is_file()]
+    return _digest(
+        [(name, _version(name)) for name in _PACKAGES],
+        Path(config_file).read_bytes() if config_file else b"",
+        themes,
+        [(name, hashlib.blake2b(data).hexdigest()) for name, data in code],
+        nav,
+        site_context,
+        [(str(p), p.read_bytes() if p.is_file() else b"") for p in shared_sources],
+        dict(settings),
+    )
+
+
+def site_cache_dir(cache_dir: Path, site_dir: Path) -> Path:
+    """The cache of one output folder (a portal may build several: public, internal)."""
+    return cache_dir / f"site-{_digest(str(site_dir.resolve()))[:12]}"
+
+
+def page_key(build: str, *parts: object) -> str:
+    return _digest(build, *parts)
+
+
+def file_key(path: str) -> str | None:
+    """A copied file's key: its source's path, size and modification time."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return f"file:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    key: str
+    size: int
+    mtime_ns: int
+    inode: int
+    messages: tuple[tuple[int, str, str], ...] = ()
+
+    def matches(self, path: Path) -> bool:
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (
+            self.size,
+            self.mtime_ns,
+            self.inode,
+        )
+
+
+class PageReuse:
+    """The outputs of the previous build (in ``previous_site``) that this one keeps."""
+
+    def __init__(self, folder: Path, previous_site: Path) -> None:
+        self.manifest = folder / MANIFEST
+        self.previous = previous_site
+        self._old = self._load()
+        self._new: dict[str, _Entry] = {}
+        self._pending: dict[str, str] = {}
+        self.kept: list[str] = []
+        self._linked = 0
+
+    def _load(self) -> dict[str, _Entry]:
+        try:
+            data = json.loads(self.manifest.read_text(encoding="utf-8"))
+            return {
+                dest: _Entry(
+                    key, size, mtime, inode, tuple((int(lv), str(n), str(m)) for lv, n, m in said)
+                )
+                for dest, (key, size, mtime, inode, said) in data["outputs"].items()
+            }
+        except FileNotFoundError:
+            return {}
+        except (ValueError, KeyError, TypeError) as error:
+            log.debug("%s ignored: %s", self.manifest, error)
+            return {}
+
+    def keep(self, dest_uri: str, key: str) -> bool:
+        """Whether the previous output for ``dest_uri`` can be kept (then it will be linked
+        into the new site, and what MkDocs said about it is said again)."""
+        entry = self._old.get(dest_uri)
+        if entry is not None and entry.key == key and entry.matches(self.previous / dest_uri):
+            self._new[dest_uri] = entry
+            self.kept.append(dest_uri)
+            for level, name, message in entry.messages:
+                logging.getLogger(name).log(level, message)
+            return True
+        self._pending[dest_uri] = key
+        return False
+
+    def link_into(self, site_dir: Path) -> None:
+        """Put the outputs kept so far into the new site (hard links: no bytes copied)."""
+        previous, site = str(self.previous), str(site_dir)
+        made: set[str] = set()
+        for dest_uri in self.kept[self._linked :]:
+            target = f"{site}/{dest_uri}"
+            parent = target.rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)  # noqa: PTH103 (strings: 5,000 of them)
+                made.add(parent)
+            try:
+                os.link(f"{previous}/{dest_uri}", target)
+            except FileExistsError:
+                continue
+            except OSError:  # a file system without hard links: copy, and note the copy
+                shutil.copy2(f"{previous}/{dest_uri}", target)
+                stat = Path(target).stat()
+                entry = self._new[dest_uri]
+                self._new[dest_uri] = _Entry(
+                    entry.key, stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.messages
+                )
+        self._linked = len(self.kept)
+
+    def record(self, site_dir: Path, messages: Mapping[str, list[tuple[int, str, str]]]) -> None:
+        """Note what this build wrote, to be kept by the next one."""
+        for dest_uri, key in self._pending.items():
+            try:
+                stat = (site_dir / dest_uri).stat()
+            except OSError:
+                continue  # not written (an empty page): render it next time too
+            self._new[dest_uri] = _Entry(
+                key,
+                stat.st_size,
+                stat.st_mtime_ns,
+                stat.st_ino,
+                tuple(messages.get(dest_uri, ())),
+            )
+
+    def save(self) -> None:
+        outputs = {
+            dest: [e.key, e.size, e.mtime_ns, e.inode, [list(m) for m in e.messages]]
+            for dest, e in sorted(self._new.items())
+        }
+        data = json.dumps({"outputs": outputs}, ensure_ascii=False, separators=(",", ":"))
+        try:
+            write_atomic(self.manifest, data.encode("utf-8"))
+        except OSError as error:
+            log.debug("%s not written: %s", self.manifest, error)
+
+
+class PageMessages(logging.Handler):
+    """MkDocs' messages while it renders a page, by output file (to replay them when the page
+    is kept next time). MkDocs names the page being rendered in ``config._current_page``."""
+
+    def __init__(self, config: Any) -> None:
+        super().__init__(logging.INFO)
+        self.config = config
+        self.by_output: dict[str, list[tuple[int, str, str]]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        page = getattr(self.config, "_current_page", None)
+        if page is not None:
+            self.by_output.setdefault(page.file.dest_uri, []).append(
+                (record.levelno, record.name, record.getMessage())
+            )

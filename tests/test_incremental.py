@@ -1,0 +1,179 @@
+"""Rebuilds keep the pages that would come out the same (.cache/portal-gen/), and the site
+they give is byte for byte the one a cold build (`--no-cache`) gives, whatever was edited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import NOW, tree_bytes
+
+LATER = "2026-12-20T09:00:00+07:00"  # after the draft's comment period has closed
+DRAFT = "phuong-a/du-thao-quy-che/index.html"
+BUDGET = "phuong-a/du-toan-2026/index.html"
+PLAN = "co-quan-b/ke-hoach-cong-tac/index.html"
+OLD_DRAFT = "phuong-a/du-thao-cu/index.html"  # concluded, with a result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Rebuilder:
+    """Builds a portal into site/ with the cache, and into cold/ without it."""
+
+    def __init__(self, root: Path, cli: Callable[..., Result]) -> None:
+        self.root, self.cli = root, cli
+        self.now = NOW
+
+    def build(self, *args: str) -> Result:
+        return self.cli(
+            "build", "--now", self.now, "-d", str(self.root / "site"), *args, cwd=self.root
+        )
+
+    def inode(self, page: str) -> int:
+        return (self.root / "site" / page).stat().st_ino
+
+    def assert_same_as_cold(self, step: str, *, kept: tuple[str, ...] = ()) -> None:
+        """Rebuild, then build cold: the same bytes. ``kept``: pages that must not have been
+        rendered again (the same file as before the rebuild)."""
+        before = {page: self.inode(page) for page in kept}
+        result = self.build()
+        assert result.exit_code == 0, (step, result.output)
+        assert {page: self.inode(page) for page in kept} == before, step
+        cold = self.cli(
+            "build", "--now", self.now, "--no-cache", "-d", str(self.root / "cold"), cwd=self.root
+        )
+        assert cold.exit_code == 0, (step, cold.output)
+        rebuilt, expected = tree_bytes(self.root / "site"), tree_bytes(self.root / "cold")
+        assert sorted(rebuilt) == sorted(expected), step
+        differing = [name for name in expected if rebuilt[name] != expected[name]]
+        assert differing == [], step
+
+
+@pytest.fixture
+def rebuilder(copy_site: Callable[[str], Path], cli: Callable[..., Result]) -> Rebuilder:
+    portal = Rebuilder(copy_site("tiny"), cli)
+    result = portal.build()
+    assert result.exit_code == 0, result.output
+    return portal
+
+
+def test_unchanged_pages_are_kept_not_rendered_again(rebuilder: Rebuilder) -> None:
+    before = {page: rebuilder.inode(page) for page in (DRAFT, BUDGET, PLAN)}
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "Nguyễn Văn Ký", "Trần Thị Ký")
+    rebuilder.assert_same_as_cold("signer edit")
+    # the very same file (a hard link into the new site) for untouched documents...
+    assert rebuilder.inode(DRAFT) == before[DRAFT]
+    assert rebuilder.inode(PLAN) == before[PLAN]
+    # ...and a new one for the edited document
+    assert rebuilder.inode(BUDGET) != before[BUDGET]
+    assert (rebuilder.root / ".cache/portal-gen/documents.pickle").is_file()
+
+
+def test_every_kind_of_change_gives_the_cold_site(rebuilder: Rebuilder) -> None:
+    root, content = rebuilder.root, rebuilder.root / "content"
+    rebuilder.assert_same_as_cold("nothing changed", kept=(DRAFT, BUDGET, PLAN, OLD_DRAFT))
+
+    edit(content / "phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
+    rebuilder.assert_same_as_cold("title edit (listings, feeds, open data)")
+
+    (content / "phuong-a/thong-bao-moi.md").write_text(
+        "---\ntitle: Thông báo lịch tiếp công dân\ncategory: thu-tuc-hanh-chinh\n"
+        "date: 2026-11-20\n---\n\nLịch tiếp công dân tháng 12.\n",
+        encoding="utf-8",
+    )
+    rebuilder.assert_same_as_cold("document added")
+
+    (content / "phuong-a/thong-bao-moi.md").unlink()
+    rebuilder.assert_same_as_cold("document deleted")
+
+    # the draft's page names its result: only the result's own file changed
+    edit(content / "phuong-a/ket-qua-du-thao-cu.md", "title: Báo cáo", "title: Bản báo cáo")
+    rebuilder.assert_same_as_cold("result retitled (shown on its draft's page)", kept=(PLAN,))
+    assert "Bản báo cáo" in (root / "site" / OLD_DRAFT).read_text(encoding="utf-8")
+
+    edit(content / "phuong-a/_unit.yml", "name: ", "name: Tên mới ")
+    rebuilder.assert_same_as_cold("_unit.yml edit")
+
+    edit(root / "mkdocs.yml", "site_name: Cổng thử nghiệm", "site_name: Cổng đã đổi tên")
+    rebuilder.assert_same_as_cold("mkdocs.yml edit")
+
+    (content / "phuong-a/files/du-toan-2026.csv").write_text("khoan,so_tien\nA,1\nB,2\n")
+    rebuilder.assert_same_as_cold("attachment replaced")
+
+    rebuilder.now = LATER
+    rebuilder.assert_same_as_cold("comment period closed (--now)")
+    assert 'data-status="closed"' in (root / "site" / DRAFT).read_text(encoding="utf-8")
+
+
+def test_a_theme_override_re_renders_every_page(rebuilder: Rebuilder) -> None:
+    before = rebuilder.inode(PLAN)
+    edit(rebuilder.root / "mkdocs.yml", "name: material", "name: material\n  custom_dir: overrides")
+    overrides = rebuilder.root / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Thông báo thử{% endblock %}\n',
+        encoding="utf-8",
+    )
+    rebuilder.assert_same_as_cold("override added")
+    assert rebuilder.inode(PLAN) != before
+    assert "Thông báo thử" in (rebuilder.root / "site" / PLAN).read_text(encoding="utf-8")
+
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Thông báo khác{% endblock %}\n',
+        encoding="utf-8",
+    )
+    rebuilder.assert_same_as_cold("override edited")
+    assert "Thông báo khác" in (rebuilder.root / "site" / PLAN).read_text(encoding="utf-8")
+
+
+def test_what_mkdocs_said_about_a_kept_page_is_said_again(rebuilder: Rebuilder) -> None:
+    page = rebuilder.root / "content/co-quan-b/ke-hoach-cong-tac.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[Phụ lục](khong-co.md)\n", "utf-8")
+    first = rebuilder.build()
+    assert first.exit_code == 0, first.output
+    assert "khong-co.md" in first.output
+    before = rebuilder.inode(PLAN)
+
+    again = rebuilder.build()
+    assert again.exit_code == 0, again.output
+    assert rebuilder.inode(PLAN) == before  # kept, not rendered
+    assert "khong-co.md" in again.output  # and the broken link is still reported
+
+
+def test_a_page_changed_in_the_old_site_is_rendered_again(rebuilder: Rebuilder) -> None:
+    (rebuilder.root / "site" / PLAN).write_text("hỏng", encoding="utf-8")
+    rebuilder.assert_same_as_cold("output file damaged")
+
+
+def test_a_damaged_cache_is_ignored(rebuilder: Rebuilder) -> None:
+    cache = rebuilder.root / ".cache/portal-gen"
+    (cache / "documents.pickle").write_bytes(b"\x80\x05 not a pickle")
+    for manifest in cache.glob("site-*/pages.json"):
+        manifest.write_text('{"outputs": {"a": [1]}}', encoding="utf-8")
+    rebuilder.assert_same_as_cold("damaged cache")
+
+
+def test_no_cache_keeps_nothing(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    root = copy_site("tiny")
+    result = cli("build", "--now", NOW, "--no-cache", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert not (root / ".cache").exists()
+
+
+def test_the_cache_option_turns_it_off(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    root = copy_site("tiny")
+    edit(root / "mkdocs.yml", "  - portal:\n", "  - portal:\n      cache: false\n")
+    result = cli("build", "--now", NOW, cwd=root)
+    assert result.exit_code == 0, result.output
+    assert not (root / ".cache").exists()
