@@ -40,7 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # bench/corpus.py, next to this script
 
 NOW = "2026-11-22T09:00"
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 QUERY = "ngân sách"
 
@@ -48,7 +47,10 @@ QUERY = "ngân sách"
 @dataclass
 class Run:
     wall: float
+    #: the largest resident set of one process of the build
     peak_rss_mb: float
+    #: the build's processes together (summed PSS), at its peak
+    peak_total_mb: float
     output_mb: float
     pages: int
 
@@ -66,6 +68,7 @@ class Figures:
         return Run(
             wall=statistics.median(r.wall for r in runs),
             peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
+            peak_total_mb=statistics.median(r.peak_total_mb for r in runs),
             output_mb=runs[-1].output_mb,
             pages=runs[-1].pages,
         )
@@ -74,32 +77,40 @@ class Figures:
 # -- measuring -----------------------------------------------------------------------------
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with Path(f"/proc/{entry.name}/stat").open("rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        tree.setdefault(int(fields[1]), []).append(int(entry.name))
-    return tree
-
-
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants."""
-    tree, total, stack = _children(), 0, [root]
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process it started, from the kernel's children lists."""
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
+        found.append(pid)
         try:
-            with Path(f"/proc/{pid}/statm").open("rb") as statm:
-                total += int(statm.read().split()[1]) * PAGE_SIZE
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
         except OSError:
-            pass
-        stack.extend(tree.get(pid, []))
-    return total
+            continue
+        for task in tasks:
+            try:
+                with (task / "children").open("rb") as children:
+                    stack.extend(int(child) for child in children.read().split())
+            except OSError:
+                pass
+    return found
+
+
+def _memory(root: int) -> tuple[int, int]:
+    """The largest resident set among ``root`` and its descendants, and their summed
+    proportional set size (PSS: pages shared by forked workers counted once, not per
+    process; a sum of resident sets would count them in every worker)."""
+    largest = total = 0
+    for pid in _descendants(root):
+        try:
+            with Path(f"/proc/{pid}/smaps_rollup").open("rb") as rollup:
+                fields = dict(line.split(b":", 1) for line in rollup.read().splitlines()[1:])
+        except (OSError, ValueError):
+            continue
+        rss = int(fields.get(b"Rss", b"0 kB").split()[0]) * 1024
+        largest = max(largest, rss)
+        total += int(fields.get(b"Pss", b"0 kB").split()[0]) * 1024
+    return largest, total
 
 
 def _size(folder: Path) -> tuple[float, int]:
@@ -116,7 +127,7 @@ def measure(command: list[str], cwd: Path, site: Path, *, cold: bool = True) -> 
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(cwd / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    peak = 0
+    peak = peak_total = 0
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -124,9 +135,10 @@ def measure(command: list[str], cwd: Path, site: Path, *, cold: bool = True) -> 
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
-        while not done.wait(0.05):
-            peak = max(peak, _tree_rss(process.pid))
+        nonlocal peak, peak_total
+        while not done.wait(0.1):
+            largest, total = _memory(process.pid)
+            peak, peak_total = max(peak, largest), max(peak_total, total)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -138,7 +150,13 @@ def measure(command: list[str], cwd: Path, site: Path, *, cold: bool = True) -> 
         raise SystemExit(f"{' '.join(command)} failed:\n{errors[-3000:]}")
     time.sleep(0.5)  # let the detached removal of a replaced site finish off the clock
     output, pages = _size(site)
-    return Run(round(wall, 2), round(peak / 2**20, 1), round(output, 1), pages)
+    return Run(
+        round(wall, 2),
+        round(peak / 2**20, 1),
+        round(peak_total / 2**20, 1),
+        round(output, 1),
+        pages,
+    )
 
 
 def _commands(jobs: int) -> dict[str, tuple[list[str], str]]:
@@ -210,6 +228,7 @@ def rebuild(root: Path, figures: Figures) -> None:
         "edited": str(path.relative_to(root)),
         "wall": warm.wall,
         "peak_rss_mb": warm.peak_rss_mb,
+        "peak_total_mb": warm.peak_total_mb,
         "identical_to_cold_build": not differences,
         "differences": differences[:20],
     }
@@ -287,14 +306,17 @@ def machine() -> str:
 def print_table(figures: Figures) -> None:
     base = figures.median("mkdocs").wall if "mkdocs" in figures.runs else None
     print(f"\n{figures.documents} documents, {figures.units} units — {machine()}")
-    print(f"{'build':<16}{'wall s':>9}{'× mkdocs':>10}{'pages/s':>9}{'peak MB':>9}{'out MB':>8}")
+    print(
+        f"{'build':<16}{'wall s':>9}{'× mkdocs':>10}{'pages/s':>9}"
+        f"{'RSS MB':>9}{'all MB':>9}{'out MB':>8}"
+    )
     for name in figures.runs:
         run = figures.median(name)
         ratio = f"{run.wall / base:.2f}" if base else "-"
         walls = ", ".join(f"{r.wall:.1f}" for r in figures.runs[name])
         print(
             f"{name:<16}{run.wall:>9.1f}{ratio:>10}{run.pages / run.wall:>9.0f}"
-            f"{run.peak_rss_mb:>9.0f}{run.output_mb:>8.0f}   runs: {walls}"
+            f"{run.peak_rss_mb:>9.0f}{run.peak_total_mb:>9.0f}{run.output_mb:>8.0f}   runs: {walls}"
         )
     if figures.rebuild:
         r = figures.rebuild

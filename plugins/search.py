@@ -24,7 +24,8 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from portal_gen.vntime import format_date
 PAGE = "tim-kiem.md"
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
+_INDEXING = "search.indexing"  # portal.memo: the indexing started at portal_documents_rendered
 log = logging.getLogger("mkdocs.plugins.portal.search")
 
 _TAG = re.compile(r"<[^>]+>")
@@ -171,44 +173,64 @@ def _pagefind(source: Path, output: Path) -> bool:
     return result.returncode == 0
 
 
+@dataclass
+class _Indexing:
+    """The search shards of a build, indexed (or kept) in the background."""
+
+    scratch: tempfile.TemporaryDirectory[str]
+    #: name, its folder, and for a shard being indexed whether Pagefind succeeded
+    bundles: list[tuple[str, Path, Future[bool] | None]] = field(default_factory=list)
+
+
+def _start_indexing(portal: Portal) -> _Indexing:
+    """Index the shards whose records changed, one Pagefind process after the other (side
+    by side only in a build allowed several processes: each holds a few hundred MB)."""
+    previous = _previous_bundles(portal)
+    work = portal.config.work_dir  # beside the site when it can be: hard links, no copies
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+    indexing = _Indexing(tempfile.TemporaryDirectory(prefix="portal-search-", dir=work))
+    scratch = Path(indexing.scratch.name)
+    pool = ThreadPoolExecutor(max_workers=max(1, portal.config.jobs))
+    for number, group in enumerate(shards(portal)):
+        paths = [record_path(portal, doc) for doc in group]
+        records = [p.read_text(encoding="utf-8") for p in paths if p and p.is_file()]
+        if not records:
+            continue
+        digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
+        name = f"{number:03d}-{digest}"
+        if name in previous:
+            indexing.bundles.append((name, previous[name], None))
+            continue
+        source = scratch / "records" / name
+        source.mkdir(parents=True)
+        for index, record in enumerate(records):
+            (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
+        output = scratch / "index" / name
+        indexing.bundles.append((name, output, pool.submit(_pagefind, source, output)))
+    pool.shutdown(wait=False)
+    return indexing
+
+
+@hookimpl
+def portal_documents_rendered(portal: Portal) -> None:
+    """Every record is written: index while MkDocs writes the pages."""
+    if enabled(portal) and portal.published:
+        portal.memo[_INDEXING] = _start_indexing(portal)
+
+
 @hookimpl
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     if not enabled(portal) or not portal.published:
         return
-    previous = _previous_bundles(portal)
-    bundles: list[tuple[str, Path | None]] = []  # name, and its records when to be indexed
-    with tempfile.TemporaryDirectory(prefix="portal-search-") as scratch:
-        for number, group in enumerate(shards(portal)):
-            paths = [record_path(portal, doc) for doc in group]
-            records = [p.read_text(encoding="utf-8") for p in paths if p and p.is_file()]
-            if not records:
-                continue
-            digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
-            name = f"{number:03d}-{digest}"
-            if name in previous:
-                writer.link_tree(f"{BUNDLE}/{name}", previous[name])
-                bundles.append((name, None))
-                continue
-            source = Path(scratch) / name
-            source.mkdir()
-            for index, record in enumerate(records):
-                (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
-            bundles.append((name, source))
-        # Pagefind runs side by side only in a build allowed several processes (--jobs):
-        # each run holds a few hundred MB.
-        pending = [(name, source) for name, source in bundles if source is not None]
-        with ThreadPoolExecutor(max_workers=max(1, portal.config.jobs)) as pool:
-            made = dict(
-                zip(
-                    [name for name, _ in pending],
-                    pool.map(
-                        lambda item: _pagefind(item[1], writer.path(f"{BUNDLE}/{item[0]}")),
-                        pending,
-                    ),
-                    strict=True,
-                )
-            )
-    listed = [f"{name}/" for name, _ in bundles if made.get(name, True)]
+    indexing = portal.memo.pop(_INDEXING, None) or _start_indexing(portal)
+    listed = []
+    with indexing.scratch:
+        for name, folder, indexed in indexing.bundles:
+            if indexed is not None and not indexed.result():
+                continue  # said loudly by _pagefind
+            writer.link_tree(f"{BUNDLE}/{name}", folder)
+            listed.append(f"{name}/")
     writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
 
 

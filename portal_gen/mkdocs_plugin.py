@@ -192,6 +192,10 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._site_context = escape_tree(self.plan.site_context)
         env.globals["portal"] = self._site_context
         env.globals["portal_page"] = {}
+        # Markdown is converted, templates not yet rendered (MkDocs' order); a slice (also
+        # a worker of --jobs) leaves the portal-wide files to its merge.
+        if self.pm is not None and self.portal_config and self.portal_config.shard is None:
+            self.pm.hook.portal_documents_rendered(portal=self.plan.portal)
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
