@@ -6,8 +6,10 @@ templates, the navigation, the site-wide template data such as the announcement 
 own part (a document's bytes and template data and which of its links resolve, or a generated
 page's Markdown and data). A page whose key is the one recorded by the previous build, and
 whose file in the previous site is still the one written then (size, time, inode), is not
-rendered: that file is hard-linked into the new site. What MkDocs said about the page when
-it was rendered (a broken link...) is said again, so ``--strict`` fails the same way.
+rendered: that file is hard-linked into the new site. A file whose size, time or inode
+changed (a site restored from a CI cache, say) is kept when its bytes are still the ones
+written then (their digest is recorded). What MkDocs said about the page when it was
+rendered (a broken link...) is said again, so ``--strict`` fails the same way.
 
 Files copied as they are (attachments, theme assets) are kept the same way, keyed by their
 source's path, size and modification time.
@@ -136,23 +138,34 @@ def file_key(path: str) -> str | None:
     return f"file:{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+def _file_digest(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "blake2b").hexdigest()[:32]
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     key: str
     size: int
     mtime_ns: int
     inode: int
+    #: of the bytes written
+    digest: str
     messages: tuple[tuple[int, str, str], ...] = ()
 
-    def matches(self, path: Path) -> bool:
+    def matches(self, path: Path) -> _Entry | None:
+        """This entry (updated to the file's stat) when ``path`` still holds the bytes
+        written then; None otherwise."""
         try:
             stat = path.stat()
         except OSError:
-            return False
-        return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (
-            self.size,
-            self.mtime_ns,
-            self.inode,
+            return None
+        if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode):
+            return self
+        if stat.st_size != self.size or _file_digest(path) != self.digest:
+            return None
+        return _Entry(
+            self.key, stat.st_size, stat.st_mtime_ns, stat.st_ino, self.digest, self.messages
         )
 
 
@@ -173,9 +186,14 @@ class PageReuse:
             data = json.loads(self.manifest.read_text(encoding="utf-8"))
             return {
                 dest: _Entry(
-                    key, size, mtime, inode, tuple((int(lv), str(n), str(m)) for lv, n, m in said)
+                    key,
+                    size,
+                    mtime,
+                    inode,
+                    digest,
+                    tuple((int(lv), str(n), str(m)) for lv, n, m in said),
                 )
-                for dest, (key, size, mtime, inode, said) in data["outputs"].items()
+                for dest, (key, size, mtime, inode, digest, said) in data["outputs"].items()
             }
         except FileNotFoundError:
             return {}
@@ -187,7 +205,11 @@ class PageReuse:
         """Whether the previous output for ``dest_uri`` can be kept (then it will be linked
         into the new site, and what MkDocs said about it is said again)."""
         entry = self._old.get(dest_uri)
-        if entry is not None and entry.key == key and entry.matches(self.previous / dest_uri):
+        if entry is not None and entry.key == key:
+            entry = entry.matches(self.previous / dest_uri)
+        else:
+            entry = None
+        if entry is not None:
             self._new[dest_uri] = entry
             self.kept.append(dest_uri)
             for level, name, message in entry.messages:
@@ -215,15 +237,22 @@ class PageReuse:
                 stat = Path(target).stat()
                 entry = self._new[dest_uri]
                 self._new[dest_uri] = _Entry(
-                    entry.key, stat.st_size, stat.st_mtime_ns, stat.st_ino, entry.messages
+                    entry.key,
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    stat.st_ino,
+                    entry.digest,
+                    entry.messages,
                 )
         self._linked = len(self.kept)
 
     def record(self, site_dir: Path, messages: Mapping[str, list[tuple[int, str, str]]]) -> None:
         """Note what this build wrote, to be kept by the next one."""
         for dest_uri, key in self._pending.items():
+            path = site_dir / dest_uri
             try:
-                stat = (site_dir / dest_uri).stat()
+                stat = path.stat()
+                digest = _file_digest(path)
             except OSError:
                 continue  # not written (an empty page): render it next time too
             self._new[dest_uri] = _Entry(
@@ -231,12 +260,13 @@ class PageReuse:
                 stat.st_size,
                 stat.st_mtime_ns,
                 stat.st_ino,
+                digest,
                 tuple(messages.get(dest_uri, ())),
             )
 
     def save(self) -> None:
         outputs = {
-            dest: [e.key, e.size, e.mtime_ns, e.inode, [list(m) for m in e.messages]]
+            dest: [e.key, e.size, e.mtime_ns, e.inode, e.digest, [list(m) for m in e.messages]]
             for dest, e in sorted(self._new.items())
         }
         data = json.dumps({"outputs": outputs}, ensure_ascii=False, separators=(",", ":"))

@@ -3,6 +3,7 @@ they give is byte for byte the one a cold build (`--no-cache`) gives, whatever w
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -177,3 +178,17 @@ def test_the_cache_option_turns_it_off(
     result = cli("build", "--now", NOW, cwd=root)
     assert result.exit_code == 0, result.output
     assert not (root / ".cache").exists()
+
+
+def test_a_site_restored_from_a_ci_cache_is_kept(rebuilder: Rebuilder) -> None:
+    """CI restores site/ and .cache/ from an archive: new inodes and times, same bytes."""
+    site = rebuilder.root / "site"
+    archived = rebuilder.root / "archive"
+    site.rename(archived)
+    shutil.copytree(archived, site, copy_function=shutil.copy)  # not copy2: new times
+    shutil.rmtree(archived)
+    restored = {page: rebuilder.inode(page) for page in (PLAN, BUDGET)}
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "Nguyễn Văn Ký", "Trần Thị Ký")
+    rebuilder.assert_same_as_cold("site restored, one document edited", kept=(PLAN,))
+    assert rebuilder.inode(PLAN) == restored[PLAN]
+    assert rebuilder.inode(BUDGET) != restored[BUDGET]
