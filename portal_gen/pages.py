@@ -104,8 +104,8 @@ class SiteWriter:
         self.written.append(posixpath.normpath(rel))
 
     def link_tree(self, rel: str, source: Path) -> None:
-        """Put a folder of files already built (by the previous build) at ``rel``, without
-        copying bytes where the file system allows."""
+        """Put a folder of files already made (by the previous build, or by a plugin in a
+        work folder) at ``rel``, without copying bytes where the file system allows."""
         from portal_gen.staging import link_tree
 
         link_tree(source, self.path(rel))
