@@ -16,7 +16,7 @@ import logging
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -74,6 +74,8 @@ class _Entry:
     touched: tuple[tuple[str, int], ...]
     document: Document | None
     diagnostics: tuple[Diagnostic, ...]
+    #: the file's size, modification time and inode when its bytes had ``digest``
+    signature: tuple[int, int, int] = (-1, -1, -1)
 
 
 class DocumentCache:
@@ -83,11 +85,19 @@ class DocumentCache:
         self.path = folder / "documents.pickle" if folder is not None else None
         self.docs_dir = docs_dir
         self.salt = salt + source_fingerprint(
-            "documents", "frontmatter", "model", "schema", "vntime", "diagnostics"
+            "cache",
+            "content",
+            "documents",
+            "frontmatter",
+            "model",
+            "schema",
+            "vntime",
+            "diagnostics",
         )
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, _Entry] = {}
         self.hits = 0
+        self._moved = 0
         if self.path is not None:
             self._old = self._load(self.path)
 
@@ -102,14 +112,29 @@ class DocumentCache:
             return {}
         return dict(entries) if salt == self.salt else {}
 
+    def get_unchanged(
+        self, src_uri: str, signature: tuple[int, int, int]
+    ) -> tuple[Document | None, tuple[Diagnostic, ...]] | None:
+        """The result of reading the file last time, if its size, time and inode are still
+        those it had then (its bytes are then not read at all)."""
+        entry = self._old.get(src_uri)
+        if entry is None or entry.signature != signature:
+            return None
+        return self._hit(src_uri, entry)
+
     def get(
-        self, src_uri: str, data_digest: str
+        self, src_uri: str, data_digest: str, signature: tuple[int, int, int] = (-1, -1, -1)
     ) -> tuple[Document | None, tuple[Diagnostic, ...]] | None:
         """The result of reading the same bytes last time, if nothing else it depends on
-        changed."""
+        changed (a fresh checkout changes every file's time and no byte)."""
         entry = self._old.get(src_uri)
         if entry is None or entry.digest != data_digest:
             return None
+        return self._hit(src_uri, replace(entry, signature=signature))
+
+    def _hit(
+        self, src_uri: str, entry: _Entry
+    ) -> tuple[Document | None, tuple[Diagnostic, ...]] | None:
         for uri, size in entry.touched:
             try:
                 now = (self.docs_dir / uri).stat().st_size
@@ -118,6 +143,8 @@ class DocumentCache:
             if now != size:
                 return None
         self._new[src_uri] = entry
+        if entry.signature != self._old[src_uri].signature:
+            self._moved += 1  # same bytes, new time: worth saving
         self.hits += 1
         return entry.document, entry.diagnostics
 
@@ -128,6 +155,7 @@ class DocumentCache:
         document: Document | None,
         diagnostics: list[Diagnostic],
         touched: list[str],
+        signature: tuple[int, int, int] = (-1, -1, -1),
     ) -> None:
         sizes = []
         for uri in touched:
@@ -135,11 +163,15 @@ class DocumentCache:
                 sizes.append((uri, (self.docs_dir / uri).stat().st_size))
             except OSError:
                 sizes.append((uri, -1))
-        self._new[src_uri] = _Entry(data_digest, tuple(sizes), document, tuple(diagnostics))
+        self._new[src_uri] = _Entry(
+            data_digest, tuple(sizes), document, tuple(diagnostics), signature
+        )
 
     def save(self) -> None:
         """Keep the documents of this build (those of deleted files are dropped)."""
-        unchanged = self._new.keys() == self._old.keys() and self.hits == len(self._new)
+        unchanged = (
+            self._new.keys() == self._old.keys() and self.hits == len(self._new) and not self._moved
+        )
         if self.path is None or unchanged:
             return
         try:

@@ -7,6 +7,7 @@ that an editor sees all problems at once.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+#: a file modified less than this long before it is read is not trusted by its stat alone
+_RACY_NS = 2_000_000_000
 
 
 @dataclass
@@ -221,7 +224,8 @@ def _load_unit_folder(
                 intro_text = matter.body if matter else source.text
                 intro_path = uri
             continue
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         if size > MAX_DOCUMENT_BYTES:
             content.diagnostics.append(
                 Diagnostic(
@@ -236,9 +240,16 @@ def _load_unit_folder(
                 )
             )
             continue
-        data = path.read_bytes()
-        data_digest = digest(data)
-        cached = content.cache.get(uri, data_digest)
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        if time.time_ns() - stat.st_mtime_ns < _RACY_NS:
+            # changed a moment ago: a change within the same clock tick of a coarse file
+            # system would keep this signature, so read the bytes next time too (as git does)
+            signature = (-1, -1, -1)
+        cached = content.cache.get_unchanged(uri, signature)
+        if cached is None:
+            data = path.read_bytes()
+            data_digest = digest(data)
+            cached = content.cache.get(uri, data_digest, signature)
         if cached is not None:
             document, known = cached
             content.diagnostics.extend(known)
@@ -249,7 +260,7 @@ def _load_unit_folder(
             if document is not None:
                 document = replace(document, digest=data_digest)
             content.diagnostics.extend(found)
-            content.cache.put(uri, data_digest, document, found, touched)
+            content.cache.put(uri, data_digest, document, found, touched, signature)
         if document is not None:
             content.documents.append(document)
     if unit is not None:

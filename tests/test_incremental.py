@@ -3,7 +3,9 @@ they give is byte for byte the one a cold build (`--no-cache`) gives, whatever w
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -192,3 +194,26 @@ def test_a_site_restored_from_a_ci_cache_is_kept(rebuilder: Rebuilder) -> None:
     rebuilder.assert_same_as_cold("site restored, one document edited", kept=(PLAN,))
     assert rebuilder.inode(PLAN) == restored[PLAN]
     assert rebuilder.inode(BUDGET) != restored[BUDGET]
+
+
+def test_documents_unchanged_on_disk_are_not_read_again(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import portal_gen.content
+
+    content = rebuilder.root / "content"
+    past = time.time() - 60  # older than a clock tick: the file's stat can be trusted
+    for path in content.rglob("*"):
+        os.utime(path, (past, past))
+    assert rebuilder.build().exit_code == 0  # notes the files' new times
+
+    hashed: list[int] = []
+    real_digest = portal_gen.content.digest
+    monkeypatch.setattr(
+        portal_gen.content, "digest", lambda data: hashed.append(len(data)) or real_digest(data)
+    )
+    edit(content / "phuong-a/du-toan-2026.md", "Nguyễn Văn Ký", "Trần Thị Ký")
+    rebuilder.assert_same_as_cold("one document edited, the others untouched")
+    # the cached build hashed only the edited file; the cold build hashed every document
+    documents = len(list(content.rglob("*.md"))) - len(list(content.rglob("index.md")))
+    assert len(hashed) == 1 + documents
