@@ -24,7 +24,10 @@ from portal_gen import __version__
 from portal_gen.diagnostics import Diagnostic
 from portal_gen.model import Document
 
-__all__ = ["CACHE_DIR", "DocumentCache", "digest", "source_fingerprint", "write_atomic"]
+__all__ = ["CACHE_DIR", "UNKNOWN", "DocumentCache", "digest", "source_fingerprint", "write_atomic"]
+
+#: a file's signature (size, modification time, inode) when it must not be trusted
+UNKNOWN = (-1, -1, -1)
 
 #: relative to the folder of mkdocs.yml (the convention of Material's own caches)
 CACHE_DIR = Path(".cache") / "portal-gen"
@@ -75,7 +78,7 @@ class _Entry:
     document: Document | None
     diagnostics: tuple[Diagnostic, ...]
     #: the file's size, modification time and inode when its bytes had ``digest``
-    signature: tuple[int, int, int] = (-1, -1, -1)
+    signature: tuple[int, int, int] = UNKNOWN
 
 
 class DocumentCache:
@@ -118,12 +121,12 @@ class DocumentCache:
         """The result of reading the file last time, if its size, time and inode are still
         those it had then (its bytes are then not read at all)."""
         entry = self._old.get(src_uri)
-        if entry is None or entry.signature != signature:
+        if entry is None or signature == UNKNOWN or entry.signature != signature:
             return None
         return self._hit(src_uri, entry)
 
     def get(
-        self, src_uri: str, data_digest: str, signature: tuple[int, int, int] = (-1, -1, -1)
+        self, src_uri: str, data_digest: str, signature: tuple[int, int, int] = UNKNOWN
     ) -> tuple[Document | None, tuple[Diagnostic, ...]] | None:
         """The result of reading the same bytes last time, if nothing else it depends on
         changed (a fresh checkout changes every file's time and no byte)."""
@@ -155,7 +158,7 @@ class DocumentCache:
         document: Document | None,
         diagnostics: list[Diagnostic],
         touched: list[str],
-        signature: tuple[int, int, int] = (-1, -1, -1),
+        signature: tuple[int, int, int] = UNKNOWN,
     ) -> None:
         sizes = []
         for uri in touched:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import yaml
 
-from portal_gen.cache import DocumentCache, digest
+from portal_gen.cache import UNKNOWN, DocumentCache, digest
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic, Severity, suggestion_hint
 from portal_gen.documents import read_document
@@ -244,7 +244,7 @@ def _load_unit_folder(
         if time.time_ns() - stat.st_mtime_ns < _RACY_NS:
             # changed a moment ago: a change within the same clock tick of a coarse file
             # system would keep this signature, so read the bytes next time too (as git does)
-            signature = (-1, -1, -1)
+            signature = UNKNOWN
         cached = content.cache.get_unchanged(uri, signature)
         if cached is None:
             data = path.read_bytes()

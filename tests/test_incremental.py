@@ -217,3 +217,13 @@ def test_documents_unchanged_on_disk_are_not_read_again(
     # the cached build hashed only the edited file; the cold build hashed every document
     documents = len(list(content.rglob("*.md"))) - len(list(content.rglob("index.md")))
     assert len(hashed) == 1 + documents
+
+
+def test_a_document_edited_twice_in_a_moment_is_read_again(rebuilder: Rebuilder) -> None:
+    """Files changed just before a build are never trusted by their size and time alone."""
+    budget = rebuilder.root / "content/phuong-a/du-toan-2026.md"
+    edit(budget, "Nguyễn Văn Ký", "Nguyễn Văn Kí")
+    assert rebuilder.build().exit_code == 0
+    edit(budget, "Nguyễn Văn Kí", "Nguyễn Văn Ký")  # the same size again, other bytes
+    rebuilder.assert_same_as_cold("edited twice within a moment")
+    assert "Nguyễn Văn Ký" in (rebuilder.root / "site" / BUDGET).read_text(encoding="utf-8")
