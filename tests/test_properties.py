@@ -12,24 +12,10 @@ from portal_gen.config import PortalConfig
 from portal_gen.documents import read_document
 from portal_gen.frontmatter import decode_source, split_front_matter
 from portal_gen.model import CommentPeriod, CommentStatus, comment_status
+from portal_gen.schema import DOCUMENT_KEYS
 from portal_gen.vntime import DateValueError, Moment, format_deadline, parse_moment
 
-KEYS = st.sampled_from(
-    [
-        "title",
-        "kind",
-        "category",
-        "date",
-        "number",
-        "issued",
-        "period",
-        "audience",
-        "attachments",
-        "comment",
-        "result_of",
-        "x",
-    ]
-)
+KEYS = st.sampled_from([*DOCUMENT_KEYS, "x"])
 SCALARS = st.one_of(
     st.text(max_size=30),
     st.sampled_from(
