@@ -1,8 +1,8 @@
 """The legal catalog: which categories of "Thông tin công khai" each unit type must publish.
 
 The catalog is data (``data/catalog.yml``, built from Law 10/2022/QH15, Decrees 59/2023,
-61/2023 and 145/2020); this module loads it, applies a portal's additions and overrides
-from mkdocs.yml, and answers lookups.
+61/2023 and 145/2020); this module loads it, applies the additions and overrides a
+portal sets in its ``mkdocs.yml``, and answers lookups.
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ _OVERRIDABLE = {f.name for f in fields(Category)} - {
 
 
 def load_catalog(config: PortalConfig) -> Catalog:
-    """The packaged catalog with the portal's ``catalog:`` settings from mkdocs.yml applied.
+    """The packaged catalog with the ``catalog:`` settings of the portal's ``mkdocs.yml`` applied.
 
     ``catalog.add`` is a list of categories (same keys as the data file, plus
     ``unit_types: [...]``); ``catalog.override`` maps a code to changed fields.

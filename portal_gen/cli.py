@@ -152,8 +152,7 @@ def build(
     worker: bool,
 ) -> None:
     """Tạo trang web tĩnh. Trang cũ chỉ bị thay khi trang mới đã tạo xong."""
-    from mkdocs.exceptions import MkDocsException
-
+    from portal_gen.mkdocs_plugin import SiteError
     from portal_gen.parallel import MergeError
 
     config_path = _config_file(config_file)
@@ -175,7 +174,7 @@ def build(
         sys.exit(1)  # every problem was already printed together
     except PluginLoadError as error:
         _fail_on_plugin(error)
-    except (MkDocsException, MergeError) as error:
+    except (SiteError, MergeError) as error:
         click.echo(f"Lỗi: {error}", err=True)
         sys.exit(1)
     if not worker:
@@ -593,14 +592,12 @@ def rebuild_due(
 
 
 def _configured_site_url(config_file: str | None) -> str:
-    from mkdocs.exceptions import MkDocsException
-
-    from portal_gen.mkdocs_plugin import load_mkdocs_config
+    from portal_gen.mkdocs_plugin import SiteError, configured_site_url
 
     config_path = _config_file(config_file)
     try:
-        site_url = load_mkdocs_config(config_path).site_url
-    except MkDocsException as error:
+        site_url = configured_site_url(config_path)
+    except SiteError as error:
         raise click.UsageError(f"Không đọc được `{config_path}`: {error}") from None
     if not site_url:
         raise click.UsageError(

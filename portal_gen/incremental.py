@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from portal_gen.cache import write_atomic
+from portal_gen.cache import digest, write_atomic
 
 __all__ = ["PageMessages", "PageReuse", "build_key", "file_key", "page_key", "site_cache_dir"]
 
@@ -40,7 +40,7 @@ MANIFEST = "pages.json"
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "nh3")
 
 
-def _digest(*parts: object) -> str:
+def _hash_parts(*parts: object) -> str:
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         data = part if isinstance(part, bytes) else _canonical(part).encode("utf-8")
@@ -81,7 +81,7 @@ def _code_files(plugins: Iterable[object]) -> list[Path]:
 
 def _tree(folder: Path) -> list[tuple[str, str]]:
     return [
-        (path.relative_to(folder).as_posix(), hashlib.blake2b(path.read_bytes()).hexdigest())
+        (path.relative_to(folder).as_posix(), digest(path.read_bytes()))
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     ]
@@ -91,28 +91,28 @@ def build_key(
     *,
     config_file: str | None,
     theme_dirs: Iterable[str],
+    packaged_themes: Iterable[str],
     plugins: Iterable[object],
     nav: object,
     site_context: object,
     shared_sources: Iterable[Path],
     settings: Mapping[str, Any],
 ) -> str:
-    """What every page of this build depends on."""
-    import material
-
-    material_dir = Path(material.__file__).resolve().parent
+    """What every page of this build depends on. The folders of installed themes
+    (``packaged_themes``) count by their package's version, the others by their files."""
+    installed = [Path(folder).resolve() for folder in packaged_themes]
     themes: list[tuple[str, object]] = []
     for folder in map(Path, theme_dirs):
-        if folder.resolve().is_relative_to(material_dir):
+        if any(folder.resolve().is_relative_to(package) for package in installed):
             themes.append((str(folder), _version("mkdocs-material")))
         elif folder.is_dir():
             themes.append((str(folder), _tree(folder)))
     code = [(str(path), path.read_bytes()) for path in _code_files(plugins) if path.is_file()]
-    return _digest(
+    return _hash_parts(
         [(name, _version(name)) for name in _PACKAGES],
         Path(config_file).read_bytes() if config_file else b"",
         themes,
-        [(name, hashlib.blake2b(data).hexdigest()) for name, data in code],
+        [(name, digest(data)) for name, data in code],
         nav,
         site_context,
         [(str(p), p.read_bytes() if p.is_file() else b"") for p in shared_sources],
@@ -122,11 +122,11 @@ def build_key(
 
 def site_cache_dir(cache_dir: Path, site_dir: Path) -> Path:
     """The cache of one output folder (a portal may build several: public, internal)."""
-    return cache_dir / f"site-{_digest(str(site_dir.resolve()))[:12]}"
+    return cache_dir / f"site-{_hash_parts(str(site_dir.resolve()))[:12]}"
 
 
 def page_key(build: str, *parts: object) -> str:
-    return _digest(build, *parts)
+    return _hash_parts(build, *parts)
 
 
 def file_key(path: str) -> str | None:
@@ -136,11 +136,6 @@ def file_key(path: str) -> str | None:
     except OSError:
         return None
     return f"file:{path}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def _file_digest(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "blake2b").hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +157,7 @@ class _Entry:
             return None
         if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (self.size, self.mtime_ns, self.inode):
             return self
-        if stat.st_size != self.size or _file_digest(path) != self.digest:
+        if stat.st_size != self.size or digest(path.read_bytes()) != self.digest:
             return None
         return _Entry(
             self.key, stat.st_size, stat.st_mtime_ns, stat.st_ino, self.digest, self.messages
@@ -190,10 +185,10 @@ class PageReuse:
                     size,
                     mtime,
                     inode,
-                    digest,
+                    written,
                     tuple((int(lv), str(n), str(m)) for lv, n, m in said),
                 )
-                for dest, (key, size, mtime, inode, digest, said) in data["outputs"].items()
+                for dest, (key, size, mtime, inode, written, said) in data["outputs"].items()
             }
         except FileNotFoundError:
             return {}
@@ -252,7 +247,7 @@ class PageReuse:
             path = site_dir / dest_uri
             try:
                 stat = path.stat()
-                digest = _file_digest(path)
+                written = digest(path.read_bytes())
             except OSError:
                 continue  # not written (an empty page): render it next time too
             self._new[dest_uri] = _Entry(
@@ -260,7 +255,7 @@ class PageReuse:
                 stat.st_size,
                 stat.st_mtime_ns,
                 stat.st_ino,
-                digest,
+                written,
                 tuple(messages.get(dest_uri, ())),
             )
 

@@ -454,6 +454,7 @@ def _keep_unchanged(
     build = build_key(
         config_file=config.config_file_path,
         theme_dirs=config.theme.dirs,
+        packaged_themes=[_material_dir()],
         plugins=pm.get_plugins(),
         nav=config.nav,
         site_context=plan.site_context,
@@ -500,6 +501,12 @@ def _keep_unchanged(
     return build
 
 
+def _material_dir() -> str:
+    import material
+
+    return str(Path(material.__file__).resolve().parent)
+
+
 def _restrict_to_shard(plan: SitePlan, files: Files, config: PortalConfig) -> None:
     """Exclude what another slice builds; MkDocs still resolves links to excluded pages."""
     assert config.shard is not None
@@ -520,6 +527,11 @@ def _restrict_to_shard(plan: SitePlan, files: Files, config: PortalConfig) -> No
 
 
 # -- entry points for the command line --------------------------------------------------
+
+
+class SiteError(Exception):
+    """MkDocs could not read mkdocs.yml or build the site; the message says why. (The rest
+    of portal-gen knows MkDocs' failures only by this name.)"""
 
 
 def load_mkdocs_config(config_file: str | None, **overrides: Any) -> MkDocsConfig:
@@ -560,26 +572,42 @@ def build_site(
     """Run a full MkDocs build exactly as ``mkdocs build`` does (same events, same output).
 
     :raises DiagnosticError: when the content has errors (nothing is written).
+    :raises SiteError: when MkDocs cannot read mkdocs.yml or build the site.
     """
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort
+    from mkdocs.exceptions import Abort, MkDocsException
 
     extra = {"site_dir": site_dir} if site_dir else {}
-    config = load_mkdocs_config(config_file, **extra, strict=bool(overrides.get("strict")))
-    plugin = find_plugin(config)
-    plugin.overrides = dict(overrides)
-    config.plugins.on_startup(command="build", dirty=False)
+    strict = bool(overrides.get("strict"))
     try:
-        build(config)
-    except (PluginError, Abort) as error:
-        if plugin.diagnostics and has_errors(
-            plugin.diagnostics, strict=bool(overrides.get("strict"))
-        ):
-            raise DiagnosticError(plugin.diagnostics) from error
-        raise
-    finally:
-        config.plugins.on_shutdown()
+        config = load_mkdocs_config(config_file, **extra, strict=strict)
+        plugin = find_plugin(config)
+        plugin.overrides = dict(overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        except (PluginError, Abort) as error:
+            if plugin.diagnostics and has_errors(plugin.diagnostics, strict=strict):
+                raise DiagnosticError(plugin.diagnostics) from error
+            raise
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        raise SiteError(str(error)) from error
     return plugin
+
+
+def configured_site_url(config_file: str | None) -> str | None:
+    """``site_url`` of mkdocs.yml.
+
+    :raises SiteError: when MkDocs cannot read mkdocs.yml.
+    """
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        return load_mkdocs_config(config_file).site_url
+    except MkDocsException as error:
+        raise SiteError(str(error)) from error
 
 
 def serve_site(config_file: str | None, dev_addr: str | None = None, **overrides: Any) -> None:

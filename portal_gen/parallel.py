@@ -124,9 +124,7 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
 
 def _work(config_file: str, site_dir: str, log: str, overrides: dict[str, Any]) -> None:
     """A worker: build one slice with the plan it inherited; its messages go to ``log``."""
-    from mkdocs.exceptions import MkDocsException
-
-    from portal_gen.mkdocs_plugin import build_site
+    from portal_gen.mkdocs_plugin import SiteError, build_site
     from portal_gen.plugin_manager import PluginLoadError
 
     stream = Path(log).open("w", encoding="utf-8")  # noqa: SIM115 (open until the exit)
@@ -137,7 +135,7 @@ def _work(config_file: str, site_dir: str, log: str, overrides: dict[str, Any]) 
         build_site(config_file, site_dir, **overrides)
     except DiagnosticError:
         sys.exit(1)  # printed by the build
-    except (MkDocsException, PluginLoadError) as error:
+    except (SiteError, PluginLoadError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         sys.exit(1)
     finally:

@@ -148,15 +148,13 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Workers are forked: they inherit this patch, and the second one breaks."""
-    from mkdocs.exceptions import MkDocsException
-
     import portal_gen.mkdocs_plugin as adapter
 
     real_build = adapter.build_site
 
     def breaking_build(config_file: str, site_dir: str, **overrides: object) -> object:
         if overrides.get("shard") == (1, 2):
-            raise MkDocsException("đĩa đầy")
+            raise adapter.SiteError("đĩa đầy")
         return real_build(config_file, site_dir, **overrides)
 
     monkeypatch.setattr(adapter, "build_site", breaking_build)
