@@ -23,3 +23,14 @@ def test_ruff() -> None:
 def test_mypy() -> None:
     result = run("mypy")
     assert result.returncode == 0, result.stdout
+
+
+def test_ci_runs_the_readmes_two_commands() -> None:
+    """The README starts with the install-and-build command and the test command; CI runs
+    exactly those lines, in that order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = block.strip().splitlines()
+    assert len(commands) == 2
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
+    assert [line for line in ci if line in commands] == commands
