@@ -32,7 +32,7 @@ from typing import Any
 
 from portal_gen.cache import digest, write_atomic
 
-__all__ = ["PageMessages", "PageReuse", "build_key", "file_key", "page_key", "site_cache_dir"]
+__all__ = ["PageReuse", "build_key", "file_key", "page_key", "site_cache_dir"]
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -269,20 +269,3 @@ class PageReuse:
             write_atomic(self.manifest, data.encode("utf-8"))
         except OSError as error:
             log.debug("%s not written: %s", self.manifest, error)
-
-
-class PageMessages(logging.Handler):
-    """MkDocs' messages while it renders a page, by output file (to replay them when the page
-    is kept next time). MkDocs names the page being rendered in ``config._current_page``."""
-
-    def __init__(self, config: Any) -> None:
-        super().__init__(logging.INFO)
-        self.config = config
-        self.by_output: dict[str, list[tuple[int, str, str]]] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        page = getattr(self.config, "_current_page", None)
-        if page is not None:
-            self.by_output.setdefault(page.file.dest_uri, []).append(
-                (record.levelno, record.name, record.getMessage())
-            )

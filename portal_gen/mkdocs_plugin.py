@@ -41,7 +41,6 @@ from portal_gen.config import PortalConfig, resolve_now
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format_text, has_errors
 from portal_gen.documents import read_body
 from portal_gen.incremental import (
-    PageMessages,
     PageReuse,
     build_key,
     file_key,
@@ -499,6 +498,23 @@ def _keep_unchanged(
         if reuse.keep(file.dest_uri, key):
             file.inclusion = InclusionLevel.EXCLUDED
     return build
+
+
+class PageMessages(logging.Handler):
+    """MkDocs' messages while it renders a page, by output file (to replay them when the page
+    is kept next time). MkDocs names the page being rendered in ``config._current_page``."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        super().__init__(logging.INFO)
+        self.config = config
+        self.by_output: dict[str, list[tuple[int, str, str]]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        page = getattr(self.config, "_current_page", None)
+        if page is not None:
+            self.by_output.setdefault(page.file.dest_uri, []).append(
+                (record.levelno, record.name, record.getMessage())
+            )
 
 
 def _material_dir() -> str:
