@@ -7,8 +7,10 @@ In one run, alternating the builds round after round, it times
 * ``portal-gen build`` in one process, and
 * ``portal-gen build --jobs J`` (the documents sliced across J worker processes),
 
-and prints wall time, ratios to plain MkDocs, pages per second, peak memory (the sum of the
-resident sets of the build and every process it starts, sampled every 50 ms), output size,
+and prints wall time, ratios to plain MkDocs, pages per second, peak memory (the largest
+resident set of one process, from the kernel, in the timed builds; the summed PSS of all
+the build's processes, sampled every 100 ms in one extra build of each kind, since sampling
+slows the build it observes), output size,
 the time of a rebuild after editing one document (and whether its output is byte-identical
 to a cold build), and the search bytes a reader's first query downloads.
 
@@ -31,6 +33,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -60,6 +63,8 @@ class Figures:
     documents: int
     units: int
     runs: dict[str, list[Run]] = field(default_factory=dict)
+    #: one more build of each kind, sampled for the summed PSS (its wall time not used)
+    memory: dict[str, Run] = field(default_factory=dict)
     rebuild: dict[str, object] = field(default_factory=dict)
     search: dict[str, object] = field(default_factory=dict)
 
@@ -68,7 +73,7 @@ class Figures:
         return Run(
             wall=statistics.median(r.wall for r in runs),
             peak_rss_mb=statistics.median(r.peak_rss_mb for r in runs),
-            peak_total_mb=statistics.median(r.peak_total_mb for r in runs),
+            peak_total_mb=self.memory[name].peak_total_mb if name in self.memory else 0,
             output_mb=runs[-1].output_mb,
             pages=runs[-1].pages,
         )
@@ -123,31 +128,53 @@ def _size(folder: Path) -> tuple[float, int]:
 
 
 def measure(command: list[str], cwd: Path, site: Path, *, cold: bool = True) -> Run:
+    """Time one build, unobserved: its peak RSS comes from the kernel when it ends (the
+    largest resident set among the build and the processes it waited for), and "all" is
+    left at 0 (see :func:`measure_memory`)."""
+    return _run(command, cwd, site, cold=cold, sample=False)
+
+
+def measure_memory(command: list[str], cwd: Path, site: Path) -> Run:
+    """One more build, sampled every 100 ms for the summed PSS of its processes. Reading
+    ``smaps_rollup`` walks each process's page tables and takes its memory lock, which
+    slows the build (forked workers most: they fault on copy-on-write pages), so this
+    run's wall time is not used."""
+    return _run(command, cwd, site, cold=True, sample=True)
+
+
+def _run(command: list[str], cwd: Path, site: Path, *, cold: bool, sample: bool) -> Run:
     if cold:  # no previous site, and nothing kept from an earlier build
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(cwd / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     peak = peak_total = 0
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
     done = threading.Event()
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
 
-    def sample() -> None:
-        nonlocal peak, peak_total
-        while not done.wait(0.1):
-            largest, total = _memory(process.pid)
-            peak, peak_total = max(peak, largest), max(peak_total, total)
+        def sample_memory() -> None:
+            nonlocal peak, peak_total
+            while not done.wait(0.1):
+                largest, total = _memory(process.pid)
+                peak, peak_total = max(peak, largest), max(peak_total, total)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    _, errors = process.communicate()
-    wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{errors[-3000:]}")
+        sampler = threading.Thread(target=sample_memory, daemon=True)
+        if sample:
+            sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        if sample:
+            sampler.join()
+        if process.returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode("utf-8", "replace")
+            raise SystemExit(f"{' '.join(command)} failed:\n{message[-3000:]}")
+    peak = max(peak, usage.ru_maxrss * 1024)  # kilobytes on Linux
     time.sleep(0.5)  # let the detached removal of a replaced site finish off the clock
     output, pages = _size(site)
     return Run(
@@ -228,7 +255,6 @@ def rebuild(root: Path, figures: Figures) -> None:
         "edited": str(path.relative_to(root)),
         "wall": warm.wall,
         "peak_rss_mb": warm.peak_rss_mb,
-        "peak_total_mb": warm.peak_total_mb,
         "identical_to_cold_build": not differences,
         "differences": differences[:20],
     }
@@ -324,8 +350,9 @@ def print_table(figures: Figures) -> None:
             f"rebuild after editing {r['edited']}: {r['wall']} s, "
             f"identical to a cold build: {'yes' if r['identical_to_cold_build'] else 'NO'}"
         )
-        if r["differences"]:
-            print("  differing files: " + ", ".join(map(str, r["differences"])))
+        differences = r["differences"]
+        if isinstance(differences, list) and differences:
+            print("  differing files: " + ", ".join(map(str, differences)))
     for name, result in figures.search.items():
         print(f"search, first query ({name}): {result}")
 
@@ -341,6 +368,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/portal-gen-bench"))
     parser.add_argument("--no-plain", action="store_true", help="skip plain MkDocs")
     parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the extra builds sampled for PSS"
+    )
     parser.add_argument("--no-search", action="store_true", help="skip the browser query")
     parser.add_argument("--curve", default=None, help="e.g. 1000,5000,20000: portal-gen only")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
@@ -363,6 +393,11 @@ def main() -> None:
                 run = measure([*command, site], root, root / site)
                 figures.runs.setdefault(name, []).append(run)
                 print(f"  {name}: {run}", file=sys.stderr)
+        if not args.no_memory:
+            for name in names:
+                command, site = commands[name]
+                figures.memory[name] = measure_memory([*command, site], root, root / site)
+                print(f"  {name} (memory sampled): {figures.memory[name]}", file=sys.stderr)
         if not args.no_search and not args.curve:
             figures.search["portal-gen"] = first_query_bytes(root / "site-portal", QUERY)
             if "mkdocs" in commands:

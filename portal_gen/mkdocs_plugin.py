@@ -192,9 +192,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         env.globals["portal"] = self._site_context
         env.globals["portal_page"] = {}
         # Markdown is converted, templates not yet rendered (MkDocs' order); a slice (also
-        # a worker of --jobs) leaves the portal-wide files to its merge.
+        # a worker of --jobs) leaves the portal-wide files to its merge, and tells a
+        # coordinator waiting to write them (`rendered` of build --jobs) that it may start.
         if self.pm is not None and self.portal_config and self.portal_config.shard is None:
             self.pm.hook.portal_documents_rendered(portal=self.plan.portal)
+        rendered = self.overrides.get("rendered")
+        if callable(rendered):
+            rendered()
         return env
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:

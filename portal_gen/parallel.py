@@ -1,10 +1,12 @@
 """Building a portal in slices, on several cores (``build --jobs``) or machines (``--shard``).
 
 Each slice is an ordinary MkDocs build of some units (:mod:`portal_gen.shards`) that writes
-its pages and leaves its search records for later. Assembling the slices (:func:`assemble`)
-lays their trees together in a staging folder, writes the portal-wide files (feeds, search
-index, open data, sitemap) once from the whole portal, and swaps the site in. The result is
-the same, byte for byte, as a single build.
+its pages and leaves its search records for later. Assembling the slices lays their trees
+together in a staging folder, writes the portal-wide files (feeds, search index, open data,
+sitemap) once from the whole portal, and swaps the site in. The result is the same, byte
+for byte, as a single build. With ``--jobs`` the portal-wide files are written while the
+workers still render their templates (:func:`build_parallel`); merging ``--shard``
+outputs writes them after (:func:`assemble`).
 """
 
 from __future__ import annotations
@@ -84,16 +86,22 @@ def can_fork() -> bool:
 def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
     """Build the portal with ``jobs`` worker processes; returns the site folder.
 
+    The portal-wide files (feeds, open data, the search index) are written by this process
+    as soon as every worker has rendered its Markdown (so every search record exists),
+    while the workers still render their templates; the workers' pages join them after.
+
     :raises MergeError: when a worker fails (its messages were printed).
     """
     config = prepared.config
     assert config.site_dir is not None and config.now is not None
     final = config.site_dir
     scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}-slices-", dir=_parent(final)))
+    staging = None
     try:
         work_dir = scratch / "work"
         portal = prepared.plan.portal
         portal.config = portal.config.replace(work_dir=work_dir)
+        context = multiprocessing.get_context("fork")
         overrides = {
             "strict": config.strict,
             "audience": str(config.audience),
@@ -102,24 +110,67 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
             "worker": True,
             "plan": prepared.plan,
         }
-        context = multiprocessing.get_context("fork")
         workers = []
         for index in range(jobs):
             part, log = scratch / f"slice-{index + 1}", scratch / f"slice-{index + 1}.log"
-            shard = {"shard": (index, jobs)}
+            rendered = context.Event()
+            shard = {"shard": (index, jobs), "rendered": rendered.set}
             args = (config_file, str(part), str(log), {**overrides, **shard})
-            workers.append((context.Process(target=_work, args=args), part, log))
-        for process, _, _ in workers:
-            process.start()
-        for process, _, _ in workers:
-            process.join()
-        _echo_unique([log.read_text(encoding="utf-8", errors="replace") for _, _, log in workers])
-        failed = [str(i + 1) for i, (process, _, _) in enumerate(workers) if process.exitcode]
+            process = context.Process(target=_work, args=args)
+            workers.append(_Worker(process, part, log, rendered))
+        for worker in workers:
+            worker.process.start()
+        staging = new_staging_dir(final)
+        writer = None
+        if _all_rendered(workers):
+            writer = write_extras(prepared.plan, prepared.pm, staging)
+        for worker in workers:
+            worker.process.join()
+        _echo_unique([w.log.read_text(encoding="utf-8", errors="replace") for w in workers])
+        failed = [str(i + 1) for i, worker in enumerate(workers) if worker.process.exitcode]
         if failed:
             raise MergeError(f"phần {', '.join(failed)} (trong {jobs}) không tạo được")
-        return assemble(prepared, [part for _, part, _ in workers], [work_dir], move=True)
+        if writer is None:  # a worker ended without saying so, yet succeeded
+            writer = write_extras(prepared.plan, prepared.pm, staging)
+        extras = {str(staging / rel) for rel in writer.written}
+        for worker in workers:
+            _merge_tree(
+                worker.part,
+                staging,
+                move=True,
+                skip={MANIFEST, SHARD_WORK_DIR},
+                written_after=extras,
+            )
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    replace_dir(staging, final)
+    return final
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    part: Path
+    log: Path
+    #: set by the worker once its Markdown is rendered (its search records written)
+    rendered: Any
+
+
+def _all_rendered(workers: Sequence[_Worker]) -> bool:
+    """Wait until every worker has rendered its Markdown (True), or one has ended without
+    (False: it failed, and the build will say so)."""
+    waiting = list(workers)
+    while waiting:
+        worker = waiting[0]
+        if worker.rendered.wait(0.05):
+            waiting.pop(0)
+        elif not worker.process.is_alive() and not worker.rendered.is_set():
+            return False
+    return True
 
 
 def _work(config_file: str, site_dir: str, log: str, overrides: dict[str, Any]) -> None:
@@ -221,9 +272,18 @@ def _one_work_dir(work_dirs: Sequence[Path], scratch: Path) -> Path:
     return scratch
 
 
-def _merge_tree(source: Path, target: Path, *, move: bool, skip: set[str]) -> None:
+def _merge_tree(
+    source: Path,
+    target: Path,
+    *,
+    move: bool,
+    skip: set[str],
+    written_after: frozenset[str] | set[str] = frozenset(),
+) -> None:
     """Add ``source``'s tree to ``target``. A file both have (a page every slice renders)
-    must be identical: a difference means the slices are not of one build."""
+    must be identical: a difference means the slices are not of one build. Files named
+    in ``written_after`` (paths in ``target``) were written by the portal-wide step, which
+    a single build runs after MkDocs: they replace MkDocs' own (sitemap.xml)."""
     target.mkdir(exist_ok=True)
     with os.scandir(source) as entries:
         for entry in entries:
@@ -232,11 +292,15 @@ def _merge_tree(source: Path, target: Path, *, move: bool, skip: set[str]) -> No
             there = target / entry.name
             if entry.is_dir(follow_symlinks=False):
                 if there.is_dir():
-                    _merge_tree(Path(entry.path), there, move=move, skip=set())
+                    _merge_tree(
+                        Path(entry.path), there, move=move, skip=set(), written_after=written_after
+                    )
                 elif move:
                     Path(entry.path).replace(there)
                 else:
                     link_tree(Path(entry.path), there)
+            elif str(there) in written_after:
+                continue
             elif there.exists():
                 if not filecmp.cmp(entry.path, there, shallow=False):
                     raise MergeError(f"`{entry.name}` khác nhau giữa các phần ({there})")

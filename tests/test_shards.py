@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -144,17 +145,28 @@ def test_jobs_build_fails_whole_on_content_errors(
     assert [p.name for p in (root / "site").iterdir()] == ["cu.html"], "the old site stays"
 
 
+@pytest.mark.parametrize("when", ["before rendering", "after rendering"])
 def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
-    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
-    """Workers are forked: they inherit this patch, and the second one breaks."""
+    """Workers are forked: they inherit this patch, and the second one breaks, at once or
+    once its Markdown is rendered (the coordinator has then written the portal-wide files
+    into the staging folder)."""
     import portal_gen.mkdocs_plugin as adapter
 
     real_build = adapter.build_site
 
-    def breaking_build(config_file: str, site_dir: str, **overrides: object) -> object:
+    def breaking_build(config_file: str, site_dir: str, **overrides: Any) -> object:
         if overrides.get("shard") == (1, 2):
-            raise adapter.SiteError("đĩa đầy")
+            if when == "before rendering":
+                raise adapter.SiteError("đĩa đầy")
+            rendered = overrides["rendered"]
+
+            def rendered_then_break() -> None:
+                rendered()
+                raise adapter.SiteError("đĩa đầy")
+
+            overrides = {**overrides, "rendered": rendered_then_break}
         return real_build(config_file, site_dir, **overrides)
 
     monkeypatch.setattr(adapter, "build_site", breaking_build)
