@@ -19,6 +19,7 @@ import hashlib
 import html as html_lib
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -32,10 +33,13 @@ from typing import Any
 from portal_gen import Document, GeneratedPage, NavEntry, Portal, SiteWriter, hookimpl
 from portal_gen.vntime import format_date
 
+from .records import RecordStore, RecordWriter
+
 PAGE = "tim-kiem.md"
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
 _INDEXING = "search.indexing"  # portal.memo: the indexing started at portal_documents_rendered
+_WRITER = "search.writer"  # portal.memo: this process's RecordWriter
 log = logging.getLogger("mkdocs.plugins.portal.search")
 
 _TAG = re.compile(r"<[^>]+>")
@@ -88,8 +92,8 @@ def portal_site_context(portal: Portal) -> Mapping[str, Any]:
 @hookimpl
 def portal_document_rendered(document: Document, html: str, portal: Portal) -> None:
     """Keep a small record of the document for the index (a few KB, not the page)."""
-    path = record_path(portal, document)
-    if path is None or not enabled(portal):
+    writer = _writer(portal)
+    if writer is None or not enabled(portal):
         return
     body = _PERMALINK.sub("", html)
     limit = int(portal.config.option("search", "words", 300))
@@ -113,27 +117,39 @@ def portal_document_rendered(document: Document, html: str, portal: Portal) -> N
         for key, value in meta.items()
     )
     esc = html_lib.escape
-    path.write_text(
+    writer.add(
+        document.src_uri,
+        document.digest,
         f'<!doctype html><html lang="vi"><body data-pagefind-body>{tags}'
         f"<h1>{esc(document.title)}</h1>"
         f"<p>{esc(unit_name)} · {esc(document.number or '')} · {esc(', '.join(labels))}</p>"
         f"<p>{esc(heads)}</p><p>{esc(' '.join(words))}</p></body></html>",
-        encoding="utf-8",
     )
 
 
-def record_path(portal: Portal, document: Document) -> Path | None:
-    """Where a document's record waits for the index: the build's work folder, shared by
-    the processes of a sharded build (records are not kept in memory). None when the
-    pipeline runs without a renderer (no work folder, no pages, nothing to index)."""
+def _records_folder(portal: Portal) -> Path | None:
+    """Where the records wait for the index: the build's work folder, shared by the
+    processes of a sharded build. None when the pipeline runs without a renderer (no work
+    folder, no pages, nothing to index)."""
     work = portal.config.work_dir
-    if work is None:
+    return work / "search" if work is not None else None
+
+
+def _writer(portal: Portal) -> RecordWriter | None:
+    """This process's record file (a forked worker opens its own)."""
+    folder = _records_folder(portal)
+    if folder is None:
         return None
-    folder = work / "search"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / (
-        hashlib.sha1(document.src_uri.encode(), usedforsecurity=False).hexdigest() + ".html"
-    )
+    writer = portal.memo.get(_WRITER)
+    if not isinstance(writer, RecordWriter) or writer.pid != os.getpid():
+        writer = portal.memo[_WRITER] = RecordWriter(folder)
+    return writer
+
+
+def _close_writer(portal: Portal) -> None:
+    writer = portal.memo.pop(_WRITER, None)
+    if isinstance(writer, RecordWriter) and writer.pid == os.getpid():
+        writer.close()
 
 
 def shards(portal: Portal) -> list[list[Document]]:
@@ -192,9 +208,13 @@ def _start_indexing(portal: Portal) -> _Indexing:
     indexing = _Indexing(tempfile.TemporaryDirectory(prefix="portal-search-", dir=work))
     scratch = Path(indexing.scratch.name)
     pool = ThreadPoolExecutor(max_workers=max(1, portal.config.jobs))
-    for number, group in enumerate(shards(portal)):
-        paths = [record_path(portal, doc) for doc in group]
-        records = [p.read_text(encoding="utf-8") for p in paths if p and p.is_file()]
+    _close_writer(portal)
+    folder = _records_folder(portal)
+    store = RecordStore(folder) if folder is not None else None
+    groups = shards(portal)
+    for number, group in enumerate(groups):
+        found = (store.get(doc.src_uri, doc.digest) if store else None for doc in group)
+        records = [record for record in found if record is not None]
         if not records:
             continue
         digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
@@ -208,6 +228,8 @@ def _start_indexing(portal: Portal) -> _Indexing:
             (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
         output = scratch / "index" / name
         indexing.bundles.append((name, output, pool.submit(_pagefind, source, output)))
+    if store is not None:  # what the next build reads: the records of these documents only
+        store.compact((doc.src_uri, doc.digest) for group in groups for doc in group)
     pool.shutdown(wait=False)
     return indexing
 

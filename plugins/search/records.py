@@ -1,0 +1,113 @@
+"""The search records of a build: a small HTML page per document, for Pagefind to index.
+
+A process appends each record it makes, as one line, to a file of its own in the work
+folder (a build with ``--jobs`` has one per worker; a ``--shard`` slice's travel with its
+output to the merge). Rendering 5,000 documents so creates a few files, not 5,000: on a
+busy disk, creating a file costs up to a millisecond, appending a line a few microseconds.
+
+The folder is kept between builds (``.cache/portal-gen/``), so a page kept from the
+previous site keeps its record. A line names the document and the digest of the bytes it
+was rendered from; for each document the newest line of its current bytes counts (a line
+left by a build that failed, of bytes since reverted, is never used). When the folder holds
+more than those lines, :meth:`RecordStore.compact` rewrites it as one file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+__all__ = ["RecordStore", "RecordWriter"]
+
+SUFFIX = ".jsonl"
+
+
+def _new_name() -> str:
+    # Names sort by the time they were made: the newer line wins.
+    return f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SUFFIX}"
+
+
+def _line(src_uri: str, digest: str, record: str) -> bytes:
+    # JSON escapes tabs and newlines: the key before the tab is read without the record.
+    key = json.dumps([src_uri, digest], ensure_ascii=False)
+    return f"{key}\t{json.dumps(record, ensure_ascii=False)}\n".encode()
+
+
+class RecordWriter:
+    """This process's records, appended to a file of its own (opened at the first one)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pid = os.getpid()
+        self._stream: IO[bytes] | None = None
+
+    def add(self, src_uri: str, digest: str, record: str) -> None:
+        if self._stream is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._stream = (self.folder / _new_name()).open("ab")
+        self._stream.write(_line(src_uri, digest, record))
+        self._stream.flush()  # a forked worker ends without closing its files
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
+class RecordStore:
+    """The records in the folder, read one at a time (they are not all kept in memory)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[Path] = []
+        #: (document, digest) → (file, offset, length) of its newest line
+        self._where: dict[tuple[str, str], tuple[int, int, int]] = {}
+        self._lines = 0
+        if folder.is_dir():
+            self._scan(sorted(folder.glob(f"*{SUFFIX}")))
+
+    def _scan(self, files: list[Path]) -> None:
+        self.files, self._where, self._lines = files, {}, 0
+        for number, path in enumerate(files):
+            offset = 0
+            with path.open("rb") as stream:
+                for line in stream:
+                    key, tab, _ = line.partition(b"\t")
+                    if tab and line.endswith(b"\n"):  # a line cut short by a crash: skipped
+                        src_uri, digest = json.loads(key)
+                        self._where[(src_uri, digest)] = (number, offset, len(line))
+                        self._lines += 1
+                    offset += len(line)
+
+    def get(self, src_uri: str, digest: str) -> str | None:
+        found = self._where.get((src_uri, digest))
+        if found is None:
+            return None
+        number, offset, length = found
+        with self.files[number].open("rb") as stream:
+            stream.seek(offset)
+            line = stream.read(length)
+        record: str = json.loads(line.partition(b"\t")[2])
+        return record
+
+    def compact(self, documents: Iterable[tuple[str, str]]) -> None:
+        """Keep only the lines of ``documents`` (document, digest), in one file."""
+        wanted = [key for key in documents if key in self._where]
+        if len(self.files) <= 1 and self._lines == len(wanted):
+            return
+        target = self.folder / _new_name()
+        partial = target.with_suffix(".partial")
+        with partial.open("wb") as stream:
+            for src_uri, digest in wanted:
+                record = self.get(src_uri, digest)
+                assert record is not None
+                stream.write(_line(src_uri, digest, record))
+        partial.replace(target)
+        for path in self.files:
+            path.unlink(missing_ok=True)
+        self._scan([target])

@@ -1,0 +1,74 @@
+"""The search records store: appended lines, the newest of a document's current bytes wins,
+compaction keeps only what the next build needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from portal_gen.plugins.search.records import RecordStore, RecordWriter
+
+
+def write(folder: Path, *records: tuple[str, str, str]) -> None:
+    writer = RecordWriter(folder)
+    for src_uri, digest, record in records:
+        writer.add(src_uri, digest, record)
+    writer.close()
+
+
+def test_records_are_read_back_one_by_one(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    tricky = 'Tiêu đề có\ttab,\nxuống dòng và "ngoặc"'
+    write(folder, ("a/1.md", "d1", "<h1>một</h1>"), ("b/2.md", "d2", tricky))
+    store = RecordStore(folder)
+    assert store.get("a/1.md", "d1") == "<h1>một</h1>"
+    assert store.get("b/2.md", "d2") == tricky
+    assert store.get("a/1.md", "other bytes") is None
+    assert store.get("c/3.md", "d3") is None
+    assert len(list(folder.iterdir())) == 1, "one file for all the records of a process"
+
+
+def test_the_newest_line_of_the_current_bytes_wins(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    write(folder, ("a/1.md", "d1", "cũ"))
+    write(folder, ("a/1.md", "d1", "mới"), ("a/1.md", "d2", "bản khác"))
+    store = RecordStore(folder)
+    assert store.get("a/1.md", "d1") == "mới"
+    # a build that failed after rendering other bytes does not hide the kept page's record
+    assert store.get("a/1.md", "d2") == "bản khác"
+
+
+def test_a_line_cut_short_is_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    write(folder, ("a/1.md", "d1", "đủ"), ("a/2.md", "d2", "bị cắt"))
+    (path,) = folder.iterdir()
+    data = path.read_bytes()
+    path.write_bytes(data[:-5])  # a worker killed while writing its last line
+    store = RecordStore(folder)
+    assert store.get("a/1.md", "d1") == "đủ"
+    assert store.get("a/2.md", "d2") is None
+
+
+def test_compaction_keeps_the_wanted_records_in_one_file(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    write(folder, ("a/1.md", "d1", "một"), ("gone.md", "d0", "đã xóa"))
+    write(folder, ("a/1.md", "d1", "một, sửa"), ("a/2.md", "d2", "hai"))
+    store = RecordStore(folder)
+    store.compact([("a/1.md", "d1"), ("a/2.md", "d2"), ("never-rendered.md", "d9")])
+    assert len(list(folder.iterdir())) == 1
+    again = RecordStore(folder)
+    assert again.get("a/1.md", "d1") == "một, sửa"
+    assert again.get("a/2.md", "d2") == "hai"
+    assert again.get("gone.md", "d0") is None
+    before = next(folder.iterdir()).stat()
+    again.compact([("a/1.md", "d1"), ("a/2.md", "d2")])
+    after = next(folder.iterdir()).stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns), (
+        "a folder holding exactly what is wanted is not rewritten"
+    )
+
+
+def test_no_folder_no_records(tmp_path: Path) -> None:
+    store = RecordStore(tmp_path / "missing")
+    assert store.get("a.md", "d") is None
+    store.compact([("a.md", "d")])
+    assert not (tmp_path / "missing").exists()
