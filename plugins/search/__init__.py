@@ -230,6 +230,7 @@ def _start_indexing(portal: Portal) -> _Indexing:
         indexing.bundles.append((name, output, pool.submit(_pagefind, source, output)))
     if store is not None:  # what the next build reads: the records of these documents only
         store.compact((doc.src_uri, doc.digest) for group in groups for doc in group)
+        store.close()
     pool.shutdown(wait=False)
     return indexing
 

@@ -25,6 +25,8 @@ from typing import IO
 __all__ = ["RecordStore", "RecordWriter"]
 
 SUFFIX = ".jsonl"
+#: files a folder may hold before it is compacted (one more per build, per process)
+MAX_FILES = 16
 
 
 def _new_name() -> str:
@@ -68,6 +70,7 @@ class RecordStore:
         #: (document, digest) → (file, offset, length) of its newest line
         self._where: dict[tuple[str, str], tuple[int, int, int]] = {}
         self._lines = 0
+        self._streams: dict[int, IO[bytes]] = {}
         if folder.is_dir():
             self._scan(sorted(folder.glob(f"*{SUFFIX}")))
 
@@ -89,16 +92,27 @@ class RecordStore:
         if found is None:
             return None
         number, offset, length = found
-        with self.files[number].open("rb") as stream:
-            stream.seek(offset)
-            line = stream.read(length)
-        record: str = json.loads(line.partition(b"\t")[2])
+        stream = self._streams.get(number)
+        if stream is None:
+            stream = self._streams[number] = self.files[number].open("rb")
+        stream.seek(offset)
+        record: str = json.loads(stream.read(length).partition(b"\t")[2])
         return record
 
+    def close(self) -> None:
+        for stream in self._streams.values():
+            stream.close()
+        self._streams = {}
+
     def compact(self, documents: Iterable[tuple[str, str]]) -> None:
-        """Keep only the lines of ``documents`` (document, digest), in one file."""
+        """Keep only the lines of ``documents`` (document, digest), in one file, once the
+        folder holds many files or many lines no longer wanted (a rebuild after one edit
+        adds a small file: rewriting them all each time would cost more than it saves)."""
         wanted = [key for key in documents if key in self._where]
-        if len(self.files) <= 1 and self._lines == len(wanted):
+        stale = self._lines - len(wanted)
+        if len(self.files) <= 1 and stale == 0:
+            return
+        if len(self.files) <= MAX_FILES and stale <= len(wanted) // 4:
             return
         target = self.folder / _new_name()
         partial = target.with_suffix(".partial")
@@ -108,6 +122,7 @@ class RecordStore:
                 assert record is not None
                 stream.write(_line(src_uri, digest, record))
         partial.replace(target)
+        self.close()
         for path in self.files:
             path.unlink(missing_ok=True)
         self._scan([target])

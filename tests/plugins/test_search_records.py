@@ -72,3 +72,22 @@ def test_no_folder_no_records(tmp_path: Path) -> None:
     assert store.get("a.md", "d") is None
     store.compact([("a.md", "d")])
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_rebuild_after_one_edit_does_not_rewrite_every_record(tmp_path: Path) -> None:
+    folder = tmp_path / "search"
+    write(folder, *((f"a/{n}.md", "d", f"bản {n}") for n in range(8)))
+    write(folder, ("a/0.md", "d-edited", "bản 0, sửa"))  # the next build: one document edited
+    store = RecordStore(folder)
+    wanted = [("a/0.md", "d-edited")] + [(f"a/{n}.md", "d") for n in range(1, 8)]
+    store.compact(wanted)
+    assert len(list(folder.iterdir())) == 2, "one stale line of nine: left as it is"
+    assert store.get("a/0.md", "d-edited") == "bản 0, sửa"
+    for n in range(1, 8):  # the others edited too: 8 stale lines of 16, compacted
+        write(folder, (f"a/{n}.md", "d-edited", f"bản {n}, sửa"))
+    store = RecordStore(folder)
+    wanted = [("a/0.md", "d-edited")] + [(f"a/{n}.md", "d-edited") for n in range(1, 8)]
+    store.compact(wanted)
+    store.close()
+    assert len(list(folder.iterdir())) == 1
+    assert RecordStore(folder).get("a/7.md", "d-edited") == "bản 7, sửa"
