@@ -180,6 +180,10 @@ def portal_documents_rendered(portal: Portal) -> None:
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     """Write extra files into the site: feeds, calendars, data files.
 
+    Make them from ``portal`` (and from what ``portal_document_rendered`` kept), never by
+    reading the site's pages: with ``build --jobs`` this hook runs while the workers still
+    render theirs. A file written here replaces a page file of the same path.
+
     :param portal: the whole portal, as this build publishes it.
     :param writer: writes files relative to the site root.
     """

@@ -199,15 +199,16 @@ class _Indexing:
 
 
 def _start_indexing(portal: Portal) -> _Indexing:
-    """Index the shards whose records changed, one Pagefind process after the other (side
-    by side only in a build allowed several processes: each holds a few hundred MB)."""
+    """Index the shards whose records changed, one Pagefind process after the other: each
+    holds a few hundred MB, and it runs beside MkDocs writing the pages (or the workers of
+    ``build --jobs`` rendering theirs), which keep the cores busy anyway."""
     previous = _previous_bundles(portal)
     work = portal.config.work_dir  # beside the site when it can be: hard links, no copies
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
     indexing = _Indexing(tempfile.TemporaryDirectory(prefix="portal-search-", dir=work))
     scratch = Path(indexing.scratch.name)
-    pool = ThreadPoolExecutor(max_workers=max(1, portal.config.jobs))
+    pool = ThreadPoolExecutor(max_workers=1)
     _close_writer(portal)
     folder = _records_folder(portal)
     store = RecordStore(folder) if folder is not None else None
