@@ -368,6 +368,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/portal-gen-bench"))
     parser.add_argument("--no-plain", action="store_true", help="skip plain MkDocs")
     parser.add_argument("--no-rebuild", action="store_true")
+    parser.add_argument("--only", default=None, help='builds to run, e.g. "portal-gen -j2"')
     parser.add_argument(
         "--no-memory", action="store_true", help="skip the extra builds sampled for PSS"
     )
@@ -385,6 +386,8 @@ def main() -> None:
         commands = _commands(args.jobs)
         if args.no_plain or args.curve:
             commands.pop("mkdocs")
+        if args.only:
+            commands = {name: commands[name] for name in args.only.split(",")}
         names = list(commands)
         for round_ in range(args.rounds):
             order = names[round_ % len(names) :] + names[: round_ % len(names)]
