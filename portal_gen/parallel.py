@@ -97,6 +97,7 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
     final = config.site_dir
     scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}-slices-", dir=_parent(final)))
     staging = None
+    workers: list[_Worker] = []
     try:
         work_dir = scratch / "work"
         portal = prepared.plan.portal
@@ -110,7 +111,6 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
             "worker": True,
             "plan": prepared.plan,
         }
-        workers = []
         for index in range(jobs):
             part, log = scratch / f"slice-{index + 1}", scratch / f"slice-{index + 1}.log"
             rendered = context.Event()
@@ -142,6 +142,10 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
                 written_after=extras,
             )
     except BaseException:
+        for worker in workers:  # the portal-wide files failed while they were rendering
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise

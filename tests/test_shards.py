@@ -179,3 +179,26 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_site(
     assert "phần 2 (trong 2) không tạo được" in result.output
     assert [p.name for p in site.iterdir()] == ["cu.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no scratch folder is left"
+
+
+def test_portal_wide_files_failing_while_workers_render_stops_them(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --jobs the coordinator writes feeds and search while the workers still render:
+    if that fails, the workers are stopped and nothing is left behind."""
+    import multiprocessing
+
+    import portal_gen.parallel as parallel
+
+    def failing_extras(*args: object, **kwargs: object) -> object:
+        raise OSError("đĩa đầy")
+
+    monkeypatch.setattr(parallel, "write_extras", failing_extras)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "cu.html").write_text("trang cũ", encoding="utf-8")
+    with pytest.raises(OSError, match="đĩa đầy"):
+        cli("build", "--jobs", "2", "--now", NOW, "-d", str(site), cwd=ROOT)
+    assert multiprocessing.active_children() == [], "no worker outlives the build"
+    assert [p.name for p in site.iterdir()] == ["cu.html"]
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no scratch folder is left"
