@@ -227,3 +227,29 @@ def test_a_document_edited_twice_in_a_moment_is_read_again(rebuilder: Rebuilder)
     edit(budget, "Nguyễn Văn Kí", "Nguyễn Văn Ký")  # the same size again, other bytes
     rebuilder.assert_same_as_cold("edited twice within a moment")
     assert "Nguyễn Văn Ký" in (rebuilder.root / "site" / BUDGET).read_text(encoding="utf-8")
+
+
+def test_a_build_that_fails_drops_no_search_record_a_kept_page_needs(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build fails after rendering an edited document; the edit is undone; the next build
+    keeps the page from the last good site, and the search still indexes that page's own
+    record (not the failed build's, nor none)."""
+    import portal_gen.mkdocs_plugin as adapter
+    import portal_gen.plugins.search.records as records
+
+    monkeypatch.setattr(records, "MAX_FILES", 0)  # compact whenever there is anything to drop
+    budget = rebuilder.root / "content/phuong-a/du-toan-2026.md"
+    original = budget.read_text(encoding="utf-8")
+    edit(budget, "title: ", "title: (Sửa) ")  # in the search record
+    real_write_extras = adapter.write_extras
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise OSError("đĩa đầy")
+
+    monkeypatch.setattr(adapter, "write_extras", failing)
+    with pytest.raises(OSError, match="đĩa đầy"):
+        rebuilder.build()
+    monkeypatch.setattr(adapter, "write_extras", real_write_extras)
+    budget.write_text(original, encoding="utf-8")
+    rebuilder.assert_same_as_cold("edit undone after a failed build", kept=(BUDGET,))

@@ -196,6 +196,9 @@ class _Indexing:
     scratch: tempfile.TemporaryDirectory[str]
     #: name, its folder, and for a shard being indexed whether Pagefind succeeded
     bundles: list[tuple[str, Path, Future[bool] | None]] = field(default_factory=list)
+    records: RecordStore | None = None
+    #: the lines of ``records`` this build indexed (document, digest)
+    used: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _start_indexing(portal: Portal) -> _Indexing:
@@ -211,11 +214,15 @@ def _start_indexing(portal: Portal) -> _Indexing:
     pool = ThreadPoolExecutor(max_workers=1)
     _close_writer(portal)
     folder = _records_folder(portal)
-    store = RecordStore(folder) if folder is not None else None
-    groups = shards(portal)
-    for number, group in enumerate(groups):
-        found = (store.get(doc.src_uri, doc.digest) if store else None for doc in group)
-        records = [record for record in found if record is not None]
+    store = indexing.records = RecordStore(folder) if folder is not None else None
+    for number, group in enumerate(shards(portal)):
+        records: list[str] = []
+        for doc in group:
+            key = store.find(doc.src_uri, doc.digest) if store else None
+            record = store.get(*key) if store and key else None
+            if key and record is not None:
+                records.append(record)
+                indexing.used.append(key)
         if not records:
             continue
         digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
@@ -229,9 +236,6 @@ def _start_indexing(portal: Portal) -> _Indexing:
             (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
         output = scratch / "index" / name
         indexing.bundles.append((name, output, pool.submit(_pagefind, source, output)))
-    if store is not None:  # what the next build reads: the records of these documents only
-        store.compact((doc.src_uri, doc.digest) for group in groups for doc in group)
-        store.close()
     pool.shutdown(wait=False)
     return indexing
 
@@ -256,6 +260,11 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
             writer.link_tree(f"{BUNDLE}/{name}", folder)
             listed.append(f"{name}/")
     writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
+    if indexing.records is not None:
+        # Only now, at the end of the build: a build that fails earlier drops no line a
+        # page kept from the previous site still needs.
+        indexing.records.compact(indexing.used)
+        indexing.records.close()
 
 
 def _previous_bundles(portal: Portal) -> dict[str, Path]:

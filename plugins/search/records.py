@@ -8,8 +8,10 @@ busy disk, creating a file costs up to a millisecond, appending a line a few mic
 The folder is kept between builds (``.cache/portal-gen/``), so a page kept from the
 previous site keeps its record. A line names the document and the digest of the bytes it
 was rendered from; for each document the newest line of its current bytes counts (a line
-left by a build that failed, of bytes since reverted, is never used). When the folder holds
-more than those lines, :meth:`RecordStore.compact` rewrites it as one file.
+left by a build that failed, of bytes since reverted, is not used while the line of those
+bytes is there; without one, the document's newest line is: stale rather than missing).
+When the folder holds many files or lines no longer wanted, :meth:`RecordStore.compact`
+rewrites it as one file, at the end of a build (a build that fails earlier drops no line).
 """
 
 from __future__ import annotations
@@ -69,13 +71,15 @@ class RecordStore:
         self.files: list[Path] = []
         #: (document, digest) → (file, offset, length) of its newest line
         self._where: dict[tuple[str, str], tuple[int, int, int]] = {}
+        #: document → the key of its newest line, whatever its digest
+        self._newest: dict[str, tuple[str, str]] = {}
         self._lines = 0
         self._streams: dict[int, IO[bytes]] = {}
         if folder.is_dir():
             self._scan(sorted(folder.glob(f"*{SUFFIX}")))
 
     def _scan(self, files: list[Path]) -> None:
-        self.files, self._where, self._lines = files, {}, 0
+        self.files, self._where, self._newest, self._lines = files, {}, {}, 0
         for number, path in enumerate(files):
             offset = 0
             with path.open("rb") as stream:
@@ -84,8 +88,16 @@ class RecordStore:
                     if tab and line.endswith(b"\n"):  # a line cut short by a crash: skipped
                         src_uri, digest = json.loads(key)
                         self._where[(src_uri, digest)] = (number, offset, len(line))
+                        self._newest[src_uri] = (src_uri, digest)
                         self._lines += 1
                     offset += len(line)
+
+    def find(self, src_uri: str, digest: str) -> tuple[str, str] | None:
+        """The line to index for a document: the one of its current bytes, else its newest
+        (a page kept from before a build that failed after compacting: stale, not lost)."""
+        if (src_uri, digest) in self._where:
+            return (src_uri, digest)
+        return self._newest.get(src_uri)
 
     def get(self, src_uri: str, digest: str) -> str | None:
         found = self._where.get((src_uri, digest))

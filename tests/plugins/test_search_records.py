@@ -91,3 +91,15 @@ def test_a_rebuild_after_one_edit_does_not_rewrite_every_record(tmp_path: Path) 
     store.close()
     assert len(list(folder.iterdir())) == 1
     assert RecordStore(folder).get("a/7.md", "d-edited") == "bản 7, sửa"
+
+
+def test_without_a_line_of_its_bytes_a_document_gets_its_newest(tmp_path: Path) -> None:
+    """Stale rather than missing from the search: a page kept from an earlier site whose
+    line was dropped (a build that failed after compacting) still has a record."""
+    folder = tmp_path / "search"
+    write(folder, ("a/1.md", "d1", "cũ"))
+    write(folder, ("a/1.md", "d2", "mới"))
+    store = RecordStore(folder)
+    assert store.find("a/1.md", "d1") == ("a/1.md", "d1")
+    assert store.find("a/1.md", "d3") == ("a/1.md", "d2")
+    assert store.find("b/2.md", "d1") is None
