@@ -14,6 +14,7 @@ from __future__ import annotations
 import filecmp
 import json
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import shutil
 import sys
@@ -161,7 +162,7 @@ class _Worker:
     part: Path
     log: Path
     #: set by the worker once its Markdown is rendered (its search records written)
-    rendered: Any
+    rendered: multiprocessing.synchronize.Event
 
 
 def _all_rendered(workers: Sequence[_Worker]) -> bool:
