@@ -94,7 +94,8 @@ class RecordStore:
 
     def find(self, src_uri: str, digest: str) -> tuple[str, str] | None:
         """The line to index for a document: the one of its current bytes, else its newest
-        (a page kept from before a build that failed after compacting: stale, not lost)."""
+        (a page kept from a site older than a build that failed after writing its index:
+        stale, not lost)."""
         if (src_uri, digest) in self._where:
             return (src_uri, digest)
         return self._newest.get(src_uri)
