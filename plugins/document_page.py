@@ -12,6 +12,8 @@ from typing import Any
 from portal_gen import Attachment, Audience, Document, Kind, Portal, hookimpl
 from portal_gen.vntime import DateValueError, format_date, format_deadline, parse_date
 
+_CATEGORIES = "document_page.categories"  # portal.memo: code → what a page says of it
+
 KIND_LABELS = {
     Kind.DISCLOSURE: "Thông tin công khai",
     Kind.DRAFT: "Dự thảo lấy ý kiến",
@@ -103,27 +105,34 @@ def breadcrumb(document: Document, portal: Portal) -> list[dict[str, str]]:
     ]
 
 
+def category_entry(code: str, portal: Portal) -> dict[str, Any]:
+    """What a document page says of one of its categories (shared by every page of the
+    build that shows it: do not change it)."""
+    catalog = portal.catalog
+    category = catalog.get(code) if catalog else None
+    return {
+        "code": code,
+        "title": category.title if category else code,
+        "short": category.short if category else code,
+        "basis": category.basis if category else None,
+        "periodicity": category.periodicity_label if category else None,
+        "posting": [
+            catalog.posting_rules[key].title
+            for key in (category.posting if category else ())
+            if catalog and key in catalog.posting_rules
+        ],
+    }
+
+
 @hookimpl
 def portal_document_context(document: Document, portal: Portal) -> Mapping[str, Any]:
     unit = portal.units.get(document.unit_id)
-    catalog = portal.catalog
+    shown: dict[str, dict[str, Any]] = portal.memo.setdefault(_CATEGORIES, {})
     categories = []
     for code in document.categories:
-        category = catalog.get(code) if catalog else None
-        categories.append(
-            {
-                "code": code,
-                "title": category.title if category else code,
-                "short": category.short if category else code,
-                "basis": category.basis if category else None,
-                "periodicity": category.periodicity_label if category else None,
-                "posting": [
-                    catalog.posting_rules[key].title
-                    for key in (category.posting if category else ())
-                    if catalog and key in catalog.posting_rules
-                ],
-            }
-        )
+        if code not in shown:
+            shown[code] = category_entry(code, portal)
+        categories.append(shown[code])
     return {
         "document": {
             "kind": str(document.kind),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Any
 
 from portal_gen import (
@@ -35,6 +36,8 @@ KIND_LABELS = {
 LATEST_ON_HOME = 10
 LATEST_PER_CATEGORY = 5
 
+_ROWS = "listings.rows"  # portal.memo: document → its row
+
 Crumb = dict[str, str]
 HOME_CRUMB: Crumb = {"title": "Trang chủ", "url": ""}
 
@@ -49,7 +52,18 @@ def category_label(portal: Portal, code: str) -> str:
 
 
 def document_row(doc: Document, portal: Portal) -> dict[str, Any]:
-    """What a listing shows of a document (the same attributes a banner carries for drafts)."""
+    """What a listing shows of a document (the same attributes a banner carries for drafts).
+
+    Made once per build and shared by every listing that shows the document: do not
+    change it."""
+    rows: dict[str, dict[str, Any]] = portal.memo.setdefault(_ROWS, {})
+    row = rows.get(doc.src_uri)
+    if row is None:
+        row = rows[doc.src_uri] = _document_row(doc, portal)
+    return row
+
+
+def _document_row(doc: Document, portal: Portal) -> dict[str, Any]:
     unit = portal.units.get(doc.unit_id)
     row: dict[str, Any] = {
         "title": doc.title,
@@ -213,8 +227,11 @@ def _home(portal: Portal, add_page: Callable[[GeneratedPage], None]) -> None:
             context={
                 "open_drafts": [document_row(d, portal) for d in open_drafts],
                 "latest": [
-                    document_row(d, portal) for d in portal.published if d.kind is not Kind.DRAFT
-                ][:LATEST_ON_HOME],
+                    document_row(d, portal)
+                    for d in islice(
+                        (d for d in portal.published if d.kind is not Kind.DRAFT), LATEST_ON_HOME
+                    )
+                ],
                 "units": [unit_row(u, portal) for u in portal.units_sorted()],
             },
         )

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from portal_gen import __version__
 from portal_gen.diagnostics import Diagnostic
 from portal_gen.model import Document
+from portal_gen.pickling import quick_pickle
 
 __all__ = ["CACHE_DIR", "UNKNOWN", "DocumentCache", "digest", "source_fingerprint", "write_atomic"]
 
@@ -70,6 +71,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class _Entry:
     digest: str
@@ -96,6 +98,7 @@ class DocumentCache:
             "schema",
             "vntime",
             "diagnostics",
+            "pickling",
         )
         self._old: dict[str, _Entry] = {}
         self._new: dict[str, _Entry] = {}

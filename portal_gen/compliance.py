@@ -142,17 +142,29 @@ def satisfies(doc: Document, period: Period, category: Category) -> bool:
     return period.end < doc.date <= due_date(category, period) + timedelta(days=366)
 
 
-def _matching(portal: Portal, docs: Sequence[Document], category: Category) -> tuple[Document, ...]:
-    """Documents of the category's family that disclose to its audience: a public category
-    is not satisfied by a document only published internally."""
-    assert portal.catalog is not None
-    family = portal.catalog.family(category.code)
-    return tuple(
-        d
-        for d in docs
-        if family.intersection(d.categories)
-        and (category.audience is Audience.INTERNAL or portal.audience_of(d) is Audience.PUBLIC)
-    )
+class _UnitDocuments:
+    """A unit's documents, indexed by category code (a unit type has dozens of categories:
+    scanning every document for each would be quadratic)."""
+
+    def __init__(self, docs: Sequence[Document]) -> None:
+        self.docs = docs
+        self.by_code: dict[str, list[int]] = {}
+        for index, doc in enumerate(docs):
+            for code in set(doc.categories):
+                self.by_code.setdefault(code, []).append(index)
+
+    def matching(self, portal: Portal, category: Category) -> tuple[Document, ...]:
+        """Documents of the category's family that disclose to its audience: a public
+        category is not satisfied by a document only published internally."""
+        assert portal.catalog is not None
+        found: set[int] = set()
+        for code in portal.catalog.family(category.code):
+            found.update(self.by_code.get(code, ()))
+        return tuple(
+            doc
+            for doc in (self.docs[index] for index in sorted(found))
+            if category.audience is Audience.INTERNAL or portal.audience_of(doc) is Audience.PUBLIC
+        )
 
 
 def _assess(
@@ -211,17 +223,17 @@ def _unit_compliance(
     result = UnitCompliance(unit)
     if catalog is None:
         return result
-    docs = portal.documents_by_unit.get(unit.id, [])
+    docs = _UnitDocuments(portal.documents_by_unit.get(unit.id, []))
     today = to_vn(portal.now).date()
     for item in catalog.for_unit_type(unit.type):
         if item.audience not in wanted:
             continue
         children = [
-            _assess(sub, _matching(portal, docs, sub), today, window)
+            _assess(sub, docs.matching(portal, sub), today, window)
             for sub in (catalog.categories[code] for code in item.subcodes)
         ]
         # an item with sub-codes is as fresh as they are, not by a period of its own
-        own = _assess(item, _matching(portal, docs, item), today, window, periodic=not children)
+        own = _assess(item, docs.matching(portal, item), today, window, periodic=not children)
         if own.status is Presence.PRESENT and any(
             c.status is Presence.OUTDATED and c.required for c in children
         ):

@@ -175,13 +175,25 @@ def _walk(
     folder: Path, docs_dir: Path, root_real: Path, config: PortalConfig, content: Content
 ) -> Iterator[str]:
     """Files under ``folder`` as content-relative POSIX paths, skipping hidden and unsafe ones."""
+    prefix = folder.relative_to(docs_dir).as_posix()
+    yield from _walk_strings(
+        folder, "" if prefix == "." else prefix + "/", root_real, config, content
+    )
+
+
+def _walk_strings(
+    folder: Path, prefix: str, root_real: Path, config: PortalConfig, content: Content
+) -> Iterator[str]:
+    # strings, not Paths: a unit folder holds thousands of files
     for entry in _sorted_entries(folder):
         if _hidden(entry.name) or _unsafe_symlink(entry, root_real, config, content):
             continue
         if entry.is_dir():
-            yield from _walk(Path(entry.path), docs_dir, root_real, config, content)
+            yield from _walk_strings(
+                Path(entry.path), f"{prefix}{entry.name}/", root_real, config, content
+            )
         elif entry.is_file():
-            yield Path(entry.path).relative_to(docs_dir).as_posix()
+            yield prefix + entry.name
 
 
 def _load_unit_folder(
@@ -212,9 +224,10 @@ def _load_unit_folder(
     unit_diagnostics: list[Diagnostic] = []
     unit = read_unit(unit_id, unit_path.read_bytes(), config.relpath(unit_path), unit_diagnostics)
     content.diagnostics.extend(unit_diagnostics)
+    docs_prefix = config.docs_prefix
     for uri in md_files:
         path = config.docs_dir / uri
-        shown = config.relpath(path)
+        shown = docs_prefix + uri  # as config.relpath(path) says it, without 5,000 Paths
         if uri == f"{unit_id}/index.md":
             source, problems = decode_source(path.read_bytes(), shown)
             content.diagnostics.extend(problems)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 
+from portal_gen.pickling import quick_pickle
 from portal_gen.text import fold
 
 __all__ = [
@@ -37,6 +38,7 @@ class Severity(StrEnum):
 SEVERITY_WORDS = {Severity.ERROR: "lỗi", Severity.WARNING: "cảnh báo"}
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem in the content, with everything an editor needs to fix it.

@@ -13,8 +13,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from portal_gen.pickling import quick_pickle
 from portal_gen.text import slugify
-from portal_gen.vntime import VN_TZ, Moment, format_date, to_vn
+from portal_gen.vntime import VN_TZ, Moment, format_date, to_vn, vn_date
 
 _Date = date  # Document.date (a property) shadows the type inside the class
 
@@ -82,6 +83,7 @@ def unit_id_error(unit_id: str) -> str | None:
     )
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A commune, ward, agency or employer: one folder of ``content/`` with a ``_unit.yml``."""
@@ -108,6 +110,7 @@ class Unit:
 _PERIOD = re.compile(r"^(?P<y>\d{4})(?:-(?:(?P<h>H[12])|(?P<q>Q[1-4])|(?P<m>\d{2})))?$")
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Period:
     """A reporting period of a periodic category: ``2024``, ``2024-H1``, ``2024-Q3``, ``2024-09``."""
@@ -166,6 +169,7 @@ class Period:
         return self.start <= other.start and other.end <= self.end
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A file listed under ``attachments``: a path in ``content/`` or an external link."""
@@ -188,6 +192,7 @@ class Attachment:
         return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Extension:
     """A deadline extension: it moves the deadline, with its reason and announcement day."""
@@ -198,6 +203,7 @@ class Extension:
     line: int | None = None
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class CommentPeriod:
     """The ``comment`` block of a draft."""
@@ -231,6 +237,7 @@ def comment_status(period: CommentPeriod, now: datetime, *, concluded: bool) -> 
     return CommentStatus.CLOSED
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Document:
     """One Markdown file with front matter: a disclosure, a draft for comment, or a result."""
@@ -274,7 +281,7 @@ class Document:
     @property
     def date(self) -> date:
         """The day it is published on the portal, in Vietnam time."""
-        return to_vn(self.published.at).date()
+        return vn_date(self.published.at)
 
     @property
     def issued_or_date(self) -> _Date:

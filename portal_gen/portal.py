@@ -65,7 +65,7 @@ class Portal:
         """The document's own ``audience``, else internal if any of its categories is."""
         if doc.audience is not None:
             return doc.audience
-        if self.internal_categories.intersection(doc.categories):
+        if not self.internal_categories.isdisjoint(doc.categories):
             return Audience.INTERNAL
         return Audience.PUBLIC
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from portal_gen.pickling import quick_pickle
 
 __all__ = [
     "VN_TZ",
@@ -32,6 +34,7 @@ __all__ = [
     "parse_moment",
     "parse_now",
     "to_vn",
+    "vn_date",
     "working_days_until",
 ]
 
@@ -63,6 +66,7 @@ class DateValueError(ValueError):
         self.hint = hint
 
 
+@quick_pickle
 @dataclass(frozen=True, slots=True)
 class Moment:
     """An instant from front matter that remembers whether it was written as a date only."""
@@ -162,6 +166,12 @@ def to_vn(moment: datetime) -> datetime:
     return moment.astimezone(VN_TZ)
 
 
+@lru_cache(maxsize=1 << 16)  # a document's day is asked by every listing that shows it
+def vn_date(moment: datetime) -> date:
+    """The day an instant falls on in Vietnam."""
+    return to_vn(moment).date()
+
+
 def format_date(day: date) -> str:
     """``10/10/2024``: the day/month/year order every Vietnamese reader expects."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
@@ -190,6 +200,7 @@ def _vn_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("VN")
 
 
+@cache  # asked tens of thousands of times a build (deadlines, compliance), for few days
 def is_working_day(day: date) -> bool:
     """Monday to Friday, not a public holiday; Saturdays worked in exchange count too."""
     return bool(_vn_holidays().is_working_day(day))

@@ -216,23 +216,28 @@ def _start_indexing(portal: Portal) -> _Indexing:
     folder = _records_folder(portal)
     store = indexing.records = RecordStore(folder) if folder is not None else None
     for number, group in enumerate(shards(portal)):
-        records: list[str] = []
+        # The shard is named by its records' lines: one whose lines did not change is
+        # kept from the previous site without reading them.
+        keys: list[tuple[str, str]] = []
+        hasher = hashlib.sha256()
         for doc in group:
             key = store.find(doc.src_uri, doc.digest) if store else None
-            record = store.get(*key) if store and key else None
-            if key and record is not None:
-                records.append(record)
-                indexing.used.append(key)
-        if not records:
+            fingerprint = store.fingerprint(*key) if store and key else None
+            if key and fingerprint is not None:
+                keys.append(key)
+                hasher.update(fingerprint)
+        if store is None or not keys:
             continue
-        digest = hashlib.sha256("\n".join(records).encode()).hexdigest()[:16]
-        name = f"{number:03d}-{digest}"
+        indexing.used.extend(keys)
+        name = f"{number:03d}-{hasher.hexdigest()[:16]}"
         if name in previous:
             indexing.bundles.append((name, previous[name], None))
             continue
         source = scratch / "records" / name
         source.mkdir(parents=True)
-        for index, record in enumerate(records):
+        for index, key in enumerate(keys):
+            record = store.get(*key)
+            assert record is not None  # the line was found above
             (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
         output = scratch / "index" / name
         indexing.bundles.append((name, output, pool.submit(_pagefind, source, output)))

@@ -16,6 +16,7 @@ rewrites it as one file, at the end of a build (a build that fails earlier drops
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -69,8 +70,8 @@ class RecordStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files: list[Path] = []
-        #: (document, digest) → (file, offset, length) of its newest line
-        self._where: dict[tuple[str, str], tuple[int, int, int]] = {}
+        #: (document, digest) → (file, offset, length, digest of the line) of its newest line
+        self._where: dict[tuple[str, str], tuple[int, int, int, bytes]] = {}
         #: document → the key of its newest line, whatever its digest
         self._newest: dict[str, tuple[str, str]] = {}
         self._lines = 0
@@ -87,7 +88,8 @@ class RecordStore:
                     key, tab, _ = line.partition(b"\t")
                     if tab and line.endswith(b"\n"):  # a line cut short by a crash: skipped
                         src_uri, digest = json.loads(key)
-                        self._where[(src_uri, digest)] = (number, offset, len(line))
+                        line_digest = hashlib.blake2b(line, digest_size=16).digest()
+                        self._where[(src_uri, digest)] = (number, offset, len(line), line_digest)
                         self._newest[src_uri] = (src_uri, digest)
                         self._lines += 1
                     offset += len(line)
@@ -100,11 +102,17 @@ class RecordStore:
             return (src_uri, digest)
         return self._newest.get(src_uri)
 
+    def fingerprint(self, src_uri: str, digest: str) -> bytes | None:
+        """A digest of the line (the same record gives the same fingerprint): whether a
+        group of records changed is known without reading them."""
+        found = self._where.get((src_uri, digest))
+        return found[3] if found is not None else None
+
     def get(self, src_uri: str, digest: str) -> str | None:
         found = self._where.get((src_uri, digest))
         if found is None:
             return None
-        number, offset, length = found
+        number, offset, length, _ = found
         stream = self._streams.get(number)
         if stream is None:
             stream = self._streams[number] = self.files[number].open("rb")

@@ -1,0 +1,89 @@
+"""The shortcuts that make a rebuild fast must not change what they stand for."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+from datetime import date
+from pathlib import Path
+
+from portal_gen.incremental import page_key
+from portal_gen.model import Attachment, CommentPeriod, Document, Kind, Period
+from portal_gen.staging import REMOVAL_SECONDS, clear_leftovers
+from portal_gen.vntime import is_working_day, parse_moment, vn_date
+
+
+def document(**changes: object) -> Document:
+    values: dict[str, object] = {
+        "src_uri": "phuong-a/2024/du-thao.md",
+        "path": "content/phuong-a/2024/du-thao.md",
+        "unit_id": "phuong-a",
+        "title": "Dự thảo quy ước",
+        "kind": Kind.DRAFT,
+        "published": parse_moment("2024-09-19 08:00"),
+        "categories": ("yk-huong-uoc",),
+        "period": Period(2024, "quarter", 3),
+        "attachments": (Attachment("du-thao.pdf", "phuong-a/2024/du-thao.pdf", 1024, 9),),
+        "comment": CommentPeriod(
+            opens=parse_moment("2024-09-19"),
+            closes=parse_moment("2024-10-10", end_of_day=True),
+        ),
+        "links": frozenset({"phuong-a/2024/du-thao.pdf"}),
+        "digest": "abc",
+    }
+    values.update(changes)
+    return Document(**values)  # type: ignore[arg-type]
+
+
+def test_cached_documents_come_back_equal() -> None:
+    doc = document()
+    again = pickle.loads(pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+    assert again == doc
+    assert again.comment == doc.comment and again.attachments == doc.attachments
+    assert again.date == date(2024, 9, 19)
+
+
+def test_page_keys_depend_on_values_not_on_which_objects_are_shared() -> None:
+    row = {"title": "Dự thảo", "date": date(2024, 9, 19), "kind": Kind.DRAFT}
+    shared = {"rows": [row, row]}
+    copies = {"rows": [dict(row), dict(row)]}
+    assert page_key("build", shared) == page_key("build", copies)
+    changed = {"rows": [row, dict(row, title="Dự thảo (sửa)")]}
+    assert page_key("build", changed) != page_key("build", shared)
+    assert page_key("build", {"n": 1}) != page_key("build", {"n": 1.0})
+    assert page_key("build", "a", "bc") != page_key("build", "ab", "c")
+
+
+def test_a_value_pickle_cannot_take_still_gets_a_key() -> None:
+    class Opaque:
+        def __reduce__(self) -> object:
+            raise TypeError("no")
+
+        def __repr__(self) -> str:
+            return "Opaque()"
+
+    assert page_key("build", {"x": Opaque()}) == page_key("build", {"x": Opaque()})
+    assert page_key("build", {"x": Opaque()}) != page_key("build", {"x": "Opaque()", "y": 1})
+
+
+def test_cached_calendar_answers_are_the_calendar_s() -> None:
+    assert not is_working_day(date(2024, 9, 2))  # Quốc khánh
+    assert is_working_day(date(2024, 9, 4))
+    assert not is_working_day(date(2024, 9, 7))  # a Saturday
+    late_evening_utc = parse_moment("2024-09-19T20:00:00+00:00").at
+    assert vn_date(late_evening_utc) == date(2024, 9, 20)
+
+
+def test_a_replaced_site_being_removed_is_left_to_its_removal(tmp_path: Path) -> None:
+    final = tmp_path / "site"
+    recent = tmp_path / ".site-old-recent"
+    stale = tmp_path / ".site-old-stale"
+    for folder in (recent, stale):
+        (folder / "site").mkdir(parents=True)
+        (folder / "site" / "index.html").write_text("cũ", encoding="utf-8")
+    hours_ago = time.time() - REMOVAL_SECONDS - 60
+    os.utime(stale, (hours_ago, hours_ago))
+    clear_leftovers(final)
+    assert recent.is_dir()
+    assert not stale.exists()
