@@ -6,6 +6,7 @@ Exit status: 0 success; 1 content problems at error level (or warnings under --s
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sys
@@ -606,5 +607,23 @@ def _configured_site_url(config_file: str | None) -> str:
     return str(site_url)
 
 
+def run() -> None:  # pragma: no cover (ends the process: tests invoke `main`)
+    """The ``portal-gen`` command: :func:`main`, then the process ends without Python
+    freeing the build's objects one by one (half a second after a build of 5,000
+    documents, for nothing). Exit handlers run and output is flushed first."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()  # what the interpreter would run at exit (temporary folders...)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

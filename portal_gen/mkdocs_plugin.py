@@ -36,7 +36,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from portal_gen.build import SitePlan, load_portal, plan_site, write_extras
+from portal_gen.build import (
+    SitePlan,
+    hold_for_the_build,
+    load_portal,
+    plan_site,
+    release_after_build,
+    write_extras,
+)
 from portal_gen.cache import CACHE_DIR
 from portal_gen.config import PortalConfig, resolve_now
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, Severity, format_text, has_errors
@@ -176,6 +183,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             quiet = bool(self.overrides.get("worker"))
             _report(self.diagnostics, strict=self.portal_config.strict, quiet=quiet)
             self.plan = plan_site(portal, self.pm)
+        hold_for_the_build()
         files = _apply_plan(self.plan, files, config)
         if self.portal_config.shard is not None:
             _restrict_to_shard(self.plan, files, self.portal_config)
@@ -297,6 +305,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._end_build()
 
     def _end_build(self) -> None:
+        release_after_build()
         self._forget_epoch()
         if self._messages is not None:
             logging.getLogger("mkdocs").removeHandler(self._messages)

@@ -73,8 +73,8 @@ class SiteWriter:
 
         ``inputs`` must hold everything the file is made of besides the code, mkdocs.yml and
         the units: for documents, :attr:`Document.state` (their bytes and attachments) and
-        anything computed at ``now`` (a status). Values are compared by their JSON (``repr``
-        for other objects).
+        anything computed at ``now`` (a status). Values are compared as values (equal
+        dicts, lists, strings, dates... give the same key; see ``incremental._canonical``).
         """
         if self._reuse is None:
             return False

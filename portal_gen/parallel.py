@@ -26,7 +26,15 @@ from typing import Any
 
 import pluggy
 
-from portal_gen.build import SitePlan, load_portal, plan_site, resolve_clock, write_extras
+from portal_gen.build import (
+    SitePlan,
+    hold_for_the_build,
+    load_portal,
+    plan_site,
+    release_after_build,
+    resolve_clock,
+    write_extras,
+)
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, has_errors
 from portal_gen.shards import MANIFEST, SHARD_WORK_DIR, fingerprint
@@ -99,6 +107,7 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
     scratch = Path(tempfile.mkdtemp(prefix=f".{final.name}-slices-", dir=_parent(final)))
     staging = None
     workers: list[_Worker] = []
+    hold_for_the_build()  # before the workers are forked
     try:
         work_dir = scratch / "work"
         portal = prepared.plan.portal
@@ -152,6 +161,7 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        release_after_build()
     replace_dir(staging, final)
     return final
 

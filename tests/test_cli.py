@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -229,3 +231,23 @@ class TestNew:
         root = copy_site("tiny")
         result = cli(*args, cwd=root)
         assert result.exit_code == 2, result.output
+
+
+def test_the_command_ends_with_its_exit_code_and_all_its_output(
+    make_portal: Callable[..., Path], tmp_path: Path
+) -> None:
+    """`portal-gen` ends its process without Python's teardown (cli.run): what it printed
+    must still arrive whole, with the exit code of the command."""
+    root = make_portal({"content/phuong-thu/hong.md": BROKEN})
+    command = [sys.executable, "-m", "portal_gen.cli", "check"]
+    checked = subprocess.run(
+        [*command, "--format", "json"], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 1, checked.stderr
+    problems = json.loads(checked.stdout)
+    assert [p["code"] for p in problems] == ["invalid-date", "unknown-key"]
+    missing = subprocess.run(
+        [*command, "-f", str(tmp_path / "none.yml")], capture_output=True, text=True, check=False
+    )
+    assert missing.returncode == 2
+    assert "none.yml" in missing.stderr

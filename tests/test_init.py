@@ -677,7 +677,7 @@ class TestDockerfile:
         assert json.loads(last["ENTRYPOINT"]) == ["portal-gen"]
         assert json.loads(last["CMD"]) == ["build"]
         assert last["WORKDIR"] == "/portal"
-        assert PYPROJECT["project"]["scripts"]["portal-gen"] == "portal_gen.cli:main"
+        assert PYPROJECT["project"]["scripts"]["portal-gen"] == "portal_gen.cli:run"
 
     def test_installs_the_project_from_the_build_context(self) -> None:
         instructions = dockerfile_instructions()

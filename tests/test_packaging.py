@@ -43,7 +43,7 @@ def test_wheel_has_only_the_portal_gen_package(wheel: Path) -> None:
     assert "portal_gen/themes/portal/assets/portal/comment-status.js" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "portal-gen = portal_gen.cli:main" in text
+    assert "portal-gen = portal_gen.cli:run" in text
     assert "portal = portal_gen.mkdocs_plugin:PortalPlugin" in text
 
 

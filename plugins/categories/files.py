@@ -58,6 +58,8 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
                 ]
             )
         for quarter in quarterly_lists(portal, unit):
+            if writer.unchanged(quarter["csv"], site, quarter):
+                continue  # its rows are those the previous build wrote
             rows = [
                 [
                     "stt",

@@ -74,7 +74,16 @@ def quarter_of(day: date) -> Period:
 
 
 def quarterly_lists(portal: Portal, unit: Unit) -> list[dict[str, Any]]:
-    """Art. 13(2): per quarter, what was disclosed, in which forms, when (newest first)."""
+    """Art. 13(2): per quarter, what was disclosed, in which forms, when (newest first).
+    Made once per build (the unit's page shows them, its CSV files hold them)."""
+    key = ("categories.quarterly_lists", unit.id)
+    if key not in portal.memo:
+        portal.memo[key] = _quarterly_lists(portal, unit)
+    lists: list[dict[str, Any]] = portal.memo[key]
+    return lists
+
+
+def _quarterly_lists(portal: Portal, unit: Unit) -> list[dict[str, Any]]:
     by_quarter: dict[Period, list[Document]] = defaultdict(list)
     for doc in portal.unit_documents(unit.id):
         by_quarter[quarter_of(doc.date)].append(doc)
