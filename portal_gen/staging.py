@@ -11,9 +11,18 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["clear_leftovers", "link_or_copy", "link_tree", "new_staging_dir", "replace_dir"]
+__all__ = [
+    "clear_leftovers",
+    "clear_stale",
+    "link_or_copy",
+    "link_tree",
+    "new_staging_dir",
+    "remove_in_background",
+    "replace_dir",
+]
 
 #: how long the background removal of a replaced site may take before it counts as stopped
 REMOVAL_SECONDS = 3600
@@ -36,9 +45,26 @@ def replace_dir(staging: Path, final: Path) -> None:
         final.replace(old / "site")
     staging.replace(final)
     if old is not None:
-        # at the lowest priority: a build started right after this one (an editor
-        # checking a fix) should not wait for it
-        _remove_detached(["nice", "-n", "19", "rm", "-rf", "--", str(old)])
+        remove_in_background(old)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Remove a folder no longer used by a detached process, at the lowest priority:
+    neither this build nor one started right after it (an editor checking a fix) waits
+    for thousands of files to be unlinked."""
+    _remove_detached(["nice", "-n", "19", "rm", "-rf", "--", str(folder)])
+
+
+def clear_stale(folders: Iterable[Path]) -> None:
+    """Remove what a removal in the background or a failed build left behind, once it is
+    over an hour old (a folder younger than that may still be in use, or being removed)."""
+    for folder in folders:
+        try:
+            age = time.time() - folder.stat().st_mtime
+        except OSError:
+            continue  # removed meanwhile
+        if age > REMOVAL_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_detached(command: list[str]) -> None:
@@ -58,13 +84,7 @@ def clear_leftovers(final: Path) -> None:
     """Previous sites whose background removal was interrupted. (Folders being built are
     left alone: another build may be writing there; so are previous sites replaced less
     than an hour ago: their removal is probably still running.)"""
-    for leftover in final.parent.glob(f".{final.name}-old-*"):
-        try:
-            age = time.time() - leftover.stat().st_mtime
-        except OSError:
-            continue  # removed meanwhile
-        if age > REMOVAL_SECONDS:
-            shutil.rmtree(leftover, ignore_errors=True)
+    clear_stale(final.parent.glob(f".{final.name}-old-*"))
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -78,4 +98,11 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
 
 
 def link_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, copy_function=link_or_copy)
+    """``target`` as a copy of ``source`` made of hard links where the file system allows
+    (a search index is thousands of small files: no copytree bookkeeping per file)."""
+    start = len(str(source))
+    for folder, _, names in os.walk(source, followlinks=True):
+        into = f"{target}{folder[start:]}"  # strings: thousands of files
+        os.makedirs(into, exist_ok=True)  # noqa: PTH103
+        for name in names:
+            link_or_copy(f"{folder}/{name}", f"{into}/{name}")

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from portal_gen import Document, GeneratedPage, NavEntry, Portal, SiteWriter, hookimpl
+from portal_gen.staging import clear_stale, remove_in_background
 from portal_gen.vntime import format_date
 
 from .records import RecordStore, RecordWriter
@@ -38,6 +39,7 @@ from .records import RecordStore, RecordWriter
 PAGE = "tim-kiem.md"
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
+SCRATCH_PREFIX = "portal-search-"
 _INDEXING = "search.indexing"  # portal.memo: the indexing started at portal_documents_rendered
 _WRITER = "search.writer"  # portal.memo: this process's RecordWriter
 log = logging.getLogger("mkdocs.plugins.portal.search")
@@ -193,7 +195,8 @@ def _pagefind(source: Path, output: Path) -> bool:
 class _Indexing:
     """The search shards of a build, indexed (or kept) in the background."""
 
-    scratch: tempfile.TemporaryDirectory[str]
+    #: records and new shards, removed in the background once linked into the site
+    scratch: Path
     #: name, its folder, and for a shard being indexed whether Pagefind succeeded
     bundles: list[tuple[str, Path, Future[bool] | None]] = field(default_factory=list)
     records: RecordStore | None = None
@@ -209,8 +212,10 @@ def _start_indexing(portal: Portal) -> _Indexing:
     work = portal.config.work_dir  # beside the site when it can be: hard links, no copies
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-    indexing = _Indexing(tempfile.TemporaryDirectory(prefix="portal-search-", dir=work))
-    scratch = Path(indexing.scratch.name)
+    if work is not None:  # left by builds that failed, or by an interrupted removal
+        clear_stale(work.glob(f"{SCRATCH_PREFIX}*"))
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=work))
+    indexing = _Indexing(scratch)
     pool = ThreadPoolExecutor(max_workers=1)
     _close_writer(portal)
     folder = _records_folder(portal)
@@ -258,12 +263,14 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
         return
     indexing = portal.memo.pop(_INDEXING, None) or _start_indexing(portal)
     listed = []
-    with indexing.scratch:
+    try:
         for name, folder, indexed in indexing.bundles:
             if indexed is not None and not indexed.result():
                 continue  # said loudly by _pagefind
             writer.link_tree(f"{BUNDLE}/{name}", folder)
             listed.append(f"{name}/")
+    finally:
+        remove_in_background(indexing.scratch)
     writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
     if indexing.records is not None:
         # Only now, at the end of the build: a build that fails earlier drops no line a
