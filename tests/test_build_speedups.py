@@ -10,7 +10,7 @@ from pathlib import Path
 
 from portal_gen.incremental import page_key
 from portal_gen.model import Attachment, CommentPeriod, Document, Kind, Period
-from portal_gen.staging import REMOVAL_SECONDS, clear_leftovers
+from portal_gen.staging import REMOVAL_SECONDS, clear_leftovers, link_tree
 from portal_gen.vntime import is_working_day, parse_moment, vn_date
 
 
@@ -87,3 +87,19 @@ def test_a_replaced_site_being_removed_is_left_to_its_removal(tmp_path: Path) ->
     clear_leftovers(final)
     assert recent.is_dir()
     assert not stale.exists()
+
+
+def test_a_linked_tree_has_every_file_with_its_bytes(tmp_path: Path) -> None:
+    source = tmp_path / "index"
+    (source / "fragment" / "a").mkdir(parents=True)
+    (source / "pagefind.js").write_text("js", encoding="utf-8")
+    (source / "fragment" / "a" / "vi_1.pf_fragment").write_bytes(b"\x00\x01")
+    target = tmp_path / "site" / "pagefind" / "000"
+    link_tree(source, target)
+    found = {
+        path.relative_to(target).as_posix(): path.read_bytes()
+        for path in target.rglob("*")
+        if path.is_file()
+    }
+    assert found == {"pagefind.js": b"js", "fragment/a/vi_1.pf_fragment": b"\x00\x01"}
+    assert (target / "pagefind.js").stat().st_ino == (source / "pagefind.js").stat().st_ino

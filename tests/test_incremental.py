@@ -253,3 +253,20 @@ def test_a_build_that_fails_drops_no_search_record_a_kept_page_needs(
     monkeypatch.setattr(adapter, "write_extras", real_write_extras)
     budget.write_text(original, encoding="utf-8")
     rebuilder.assert_same_as_cold("edit undone after a failed build", kept=(BUDGET,))
+
+
+def test_an_edit_past_a_record_s_words_keeps_the_search_index(rebuilder: Rebuilder) -> None:
+    """The search record holds a document's first ``search: {words}`` words: an edit after
+    them changes the page, not the index (no Pagefind run); the site is still the cold one."""
+    config = rebuilder.root / "mkdocs.yml"
+    edit(config, "      severity:", "      search: {words: 5}\n      severity:")
+    assert rebuilder.build().exit_code == 0
+    index = sorted((rebuilder.root / "site" / "pagefind").glob("*/pagefind-entry.json"))
+    assert index
+    before = [path.stat().st_ino for path in index]
+    budget = rebuilder.root / "content/phuong-a/du-toan-2026.md"
+    budget.write_text(
+        budget.read_text(encoding="utf-8") + "\nCâu thêm ở cuối văn bản.\n", encoding="utf-8"
+    )
+    rebuilder.assert_same_as_cold("edit past the record's words")
+    assert [path.stat().st_ino for path in index] == before

@@ -70,7 +70,7 @@ class RecordStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.files: list[Path] = []
-        #: (document, digest) → (file, offset, length, digest of the line) of its newest line
+        #: (document, digest) → (file, offset, length, digest of the record) of its newest line
         self._where: dict[tuple[str, str], tuple[int, int, int, bytes]] = {}
         #: document → the key of its newest line, whatever its digest
         self._newest: dict[str, tuple[str, str]] = {}
@@ -88,8 +88,15 @@ class RecordStore:
                     key, tab, _ = line.partition(b"\t")
                     if tab and line.endswith(b"\n"):  # a line cut short by a crash: skipped
                         src_uri, digest = json.loads(key)
-                        line_digest = hashlib.blake2b(line, digest_size=16).digest()
-                        self._where[(src_uri, digest)] = (number, offset, len(line), line_digest)
+                        # of the record alone: an edit past its first words changes the
+                        # document's digest, not its record
+                        line_digest = hashlib.blake2b(line[len(key) + 1 :], digest_size=16)
+                        self._where[(src_uri, digest)] = (
+                            number,
+                            offset,
+                            len(line),
+                            line_digest.digest(),
+                        )
                         self._newest[src_uri] = (src_uri, digest)
                         self._lines += 1
                     offset += len(line)
@@ -103,8 +110,8 @@ class RecordStore:
         return self._newest.get(src_uri)
 
     def fingerprint(self, src_uri: str, digest: str) -> bytes | None:
-        """A digest of the line (the same record gives the same fingerprint): whether a
-        group of records changed is known without reading them."""
+        """A digest of the record (the same record, the same fingerprint): whether a group
+        of records changed is known without reading them."""
         found = self._where.get((src_uri, digest))
         return found[3] if found is not None else None
 

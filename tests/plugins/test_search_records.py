@@ -103,3 +103,16 @@ def test_without_a_line_of_its_bytes_a_document_gets_its_newest(tmp_path: Path) 
     assert store.find("a/1.md", "d1") == ("a/1.md", "d1")
     assert store.find("a/1.md", "d3") == ("a/1.md", "d2")
     assert store.find("b/2.md", "d1") is None
+
+
+def test_a_record_s_fingerprint_is_of_the_record_alone(tmp_path: Path) -> None:
+    """A document edited past the words its record holds has new bytes, the same record:
+    its shard keeps its name, and is not indexed again."""
+    folder = tmp_path / "search"
+    write(folder, ("a/1.md", "d1", "<h1>một</h1>"), ("a/1.md", "d2", "<h1>một</h1>"))
+    write(folder, ("a/1.md", "d3", "<h1>một (sửa)</h1>"))
+    store = RecordStore(folder)
+    first, second = store.fingerprint("a/1.md", "d1"), store.fingerprint("a/1.md", "d2")
+    assert first is not None and first == second
+    assert store.fingerprint("a/1.md", "d3") != first
+    assert store.fingerprint("a/1.md", "unknown") is None
