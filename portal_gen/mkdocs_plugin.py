@@ -305,7 +305,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._end_build()
 
     def _end_build(self) -> None:
-        release_after_build()
+        if not self.overrides.get("worker"):  # a worker of --jobs ends now: no collection
+            release_after_build()  # that would walk (and copy) the parent's pages
         self._forget_epoch()
         if self._messages is not None:
             logging.getLogger("mkdocs").removeHandler(self._messages)
