@@ -7,6 +7,7 @@ Exit status: 0 success; 1 content problems at error level (or warnings under --s
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import os
 import sys
@@ -620,8 +621,10 @@ def run() -> None:  # pragma: no cover (ends the process: tests invoke `main`)
         print(code, file=sys.stderr)
         code = 1
     atexit._run_exitfuncs()  # what the interpreter would run at exit (temporary folders...)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        # a reader that went away (`| head`), a closed stream: nothing left to say
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
     os._exit(code or 0)
 
 
