@@ -20,6 +20,7 @@ from portal_gen.vntime import (
     format_moment,
     non_working_days,
     to_vn,
+    vn_date,
     working_days_until,
 )
 
@@ -47,7 +48,7 @@ def opening_text(draft: Document) -> str:
     assert draft.comment is not None
     opens = draft.comment.opens
     if opens.date_only:
-        return f"ngày {format_date(to_vn(opens.at).date())}"
+        return f"ngày {format_date(vn_date(opens.at))}"
     return format_moment(opens.at)
 
 
@@ -74,8 +75,8 @@ def banner(draft: Document, portal: Portal) -> dict[str, Any]:
     days_left = days_until(now, deadline) if status is CommentStatus.OPEN else None
     working_left = working_days_until(now, deadline) if status is CommentStatus.OPEN else None
     due = result_due(portal, draft)
-    period_start = to_vn(comment.opens.at).date()
-    period_end = to_vn(deadline).date()
+    period_start = vn_date(comment.opens.at)
+    period_end = vn_date(deadline)
     return {
         "status": str(status),
         "status_label": STATUS_LABELS[status],

@@ -15,7 +15,7 @@ from enum import StrEnum
 from portal_gen.catalog import PERIODIC, Category
 from portal_gen.model import Audience, Document, Period, Unit
 from portal_gen.portal import Portal
-from portal_gen.vntime import format_date, to_vn
+from portal_gen.vntime import format_date, vn_date
 
 __all__ = [
     "CategoryCompliance",
@@ -224,7 +224,7 @@ def _unit_compliance(
     if catalog is None:
         return result
     docs = _UnitDocuments(portal.documents_by_unit.get(unit.id, []))
-    today = to_vn(portal.now).date()
+    today = vn_date(portal.now)
     for item in catalog.for_unit_type(unit.type):
         if item.audience not in wanted:
             continue

@@ -8,6 +8,8 @@ MkDocs events → core → hooks. ``mkdocs build`` with ``plugins: [portal]`` an
   temporary folder that replaces the old site only when the build succeeds.
 - ``on_files``: load and check the content (all problems at once), then hide internal
   documents and their files, keep documents out of the nav, add generated pages.
+- ``on_env``: the Markdown is converted: plugins may start indexing it
+  (``portal_documents_rendered``); compiled templates are kept in the cache.
 - ``on_page_markdown`` / ``on_page_context``: hand each page its template and data.
 - ``on_post_build``: plugins write feeds and data files; ``build-info.json``.
 """
@@ -198,16 +200,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         assert self.plan is not None
         # Also for templates that get no page context (404.html, sitemap.xml).
         self._site_context = escape_tree(self.plan.site_context)
-        cache_dir = self.portal_config.cache_dir if self.portal_config else None
-        if cache_dir is not None and env.bytecode_cache is None:
-            # Compiling Material's templates costs a third of a second at every build;
-            # Jinja checks each template's source against the cached code.
-            folder = cache_dir / "templates"
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-            except OSError as error:  # a read-only checkout: compile them
-                log.debug("%s not used: %s", folder, error)
+        if self.portal_config and self.portal_config.cache_dir is not None:
+            _keep_compiled_templates(env, self.portal_config.cache_dir)
         env.globals["portal"] = self._site_context
         env.globals["portal_page"] = {}
         # Markdown is converted, templates not yet rendered (MkDocs' order); a slice (also
@@ -385,6 +379,21 @@ def _use_portal_theme(config: MkDocsConfig) -> None:
         theme["language"] = "vi"
     # Google Fonts would send every reader's visit to a third party (SPEC §5).
     theme["font"] = False
+
+
+def _keep_compiled_templates(env: Any, cache_dir: Path) -> None:
+    """Compiling Material's templates costs a third of a second at every build: Jinja
+    keeps the compiled code in ``.cache/portal-gen/templates/`` and checks each template's
+    source against it."""
+    if env.bytecode_cache is not None:
+        return
+    folder = cache_dir / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a read-only checkout: compile them
+        log.debug("%s not used: %s", folder, error)
+        return
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def _strict_csp_markdown(config: MkDocsConfig) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from portal_gen.pickling import quick_pickle
 from portal_gen.text import slugify
-from portal_gen.vntime import VN_TZ, Moment, format_date, to_vn, vn_date
+from portal_gen.vntime import VN_TZ, Moment, format_date, vn_date
 
 _Date = date  # Document.date (a property) shadows the type inside the class
 
@@ -304,7 +304,7 @@ def permanent_id(unit_id: str, published: Moment, title: str, doc_id: str | None
     name and place. A portal that merges units keeps ids stable by writing ``id:``."""
     if doc_id:
         return doc_id
-    return f"{unit_id}/{to_vn(published.at).date().isoformat()}-{slugify(title, max_length=60)}"
+    return f"{unit_id}/{vn_date(published.at).isoformat()}-{slugify(title, max_length=60)}"
 
 
 def start_of_day(day: date) -> datetime:

@@ -51,8 +51,20 @@ def replace_dir(staging: Path, final: Path) -> None:
 def remove_in_background(folder: Path) -> None:
     """Remove a folder no longer used by a detached process, at the lowest priority:
     neither this build nor one started right after it (an editor checking a fix) waits
-    for thousands of files to be unlinked."""
-    _remove_detached(["nice", "-n", "19", "rm", "-rf", "--", str(folder)])
+    for thousands of files to be unlinked. Without ``nice``, plain ``rm``; without either,
+    a later build clears it (:func:`clear_stale`)."""
+    remove = ["rm", "-rf", "--", str(folder)]
+    for command in (["nice", "-n", "19", *remove], remove):
+        try:
+            subprocess.Popen(
+                command,
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:
+            continue
+        return
 
 
 def clear_stale(folders: Iterable[Path]) -> None:
@@ -65,19 +77,6 @@ def clear_stale(folders: Iterable[Path]) -> None:
             continue  # removed meanwhile
         if age > REMOVAL_SECONDS:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _remove_detached(command: list[str]) -> None:
-    try:
-        subprocess.Popen(
-            command,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:  # no `nice` (or no `rm`): the next builds clear it
-        if command[0] == "nice":
-            _remove_detached(command[3:])
 
 
 def clear_leftovers(final: Path) -> None:

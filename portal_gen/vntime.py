@@ -219,12 +219,12 @@ def add_working_days(start: date, count: int) -> date:
 
 def days_until(now: datetime, deadline: datetime) -> int:
     """Calendar days from today to the deadline's day, both in Vietnam time (0 = today)."""
-    return (_deadline_day(deadline) - to_vn(now).date()).days
+    return (_deadline_day(deadline) - vn_date(now)).days
 
 
 def working_days_until(now: datetime, deadline: datetime) -> int:
     """Working days after today, up to and including the deadline's day."""
-    today = to_vn(now).date()
+    today = vn_date(now)
     end = _deadline_day(deadline)
     return sum(
         is_working_day(today + timedelta(days=offset))

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from click.testing import Result
+
 from portal_gen.incremental import page_key
 from portal_gen.model import Attachment, CommentPeriod, Document, Kind, Period
-from portal_gen.staging import REMOVAL_SECONDS, clear_leftovers, link_tree
+from portal_gen.staging import (
+    REMOVAL_SECONDS,
+    clear_leftovers,
+    link_tree,
+    remove_in_background,
+)
 from portal_gen.vntime import is_working_day, parse_moment, vn_date
+from tests.conftest import NOW
 
 
 def document(**changes: object) -> Document:
@@ -103,3 +113,28 @@ def test_a_linked_tree_has_every_file_with_its_bytes(tmp_path: Path) -> None:
     }
     assert found == {"pagefind.js": b"js", "fragment/a/vi_1.pf_fragment": b"\x00\x01"}
     assert (target / "pagefind.js").stat().st_ino == (source / "pagefind.js").stat().st_ino
+
+
+def test_a_build_keeps_compiled_templates_and_lets_go_of_the_portal(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    """Jinja's compiled templates go to the cache; the objects held out of the garbage
+    collector during the build are let go at its end (`mkdocs serve` builds again and
+    again in one process)."""
+    root = copy_site("tiny")
+    result = cli("build", "--now", NOW, cwd=root)
+    assert result.exit_code == 0, result.output
+    assert any((root / ".cache" / "portal-gen" / "templates").iterdir())
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_folder_removed_in_the_background_goes(tmp_path: Path) -> None:
+    folder = tmp_path / "portal-search-x"
+    (folder / "records").mkdir(parents=True)
+    (folder / "records" / "00000.html").write_text("<h1>một</h1>", encoding="utf-8")
+    remove_in_background(folder)
+    for _ in range(200):  # the detached `rm` usually ends within milliseconds
+        if not folder.exists():
+            break
+        time.sleep(0.05)
+    assert not folder.exists()

@@ -24,7 +24,13 @@ from portal_gen.compliance import (
     due_date,
     unit_compliance,
 )
-from portal_gen.vntime import DateValueError, add_working_days, format_date, parse_date, to_vn
+from portal_gen.vntime import (
+    DateValueError,
+    add_working_days,
+    format_date,
+    parse_date,
+    vn_date,
+)
 
 from .forms import FORMS
 
@@ -112,8 +118,8 @@ def _comment_too_short(document: Document, categories: list[Category]) -> Iterat
         return
     strictest = max(minima, key=lambda c: c.min_comment_days or 0)
     minimum = strictest.min_comment_days or 0
-    opens = to_vn(comment.opens.at).date()
-    deadline = to_vn(comment.deadline.at - timedelta(seconds=1)).date()
+    opens = vn_date(comment.opens.at)
+    deadline = vn_date(comment.deadline.at - timedelta(seconds=1))
     # "ít nhất N ngày kể từ ngày công khai": the day of publication is not counted
     if (deadline - opens).days < minimum:
         earliest = opens + timedelta(days=minimum)

@@ -24,7 +24,7 @@ from portal_gen.compliance import (
     unit_compliance,
 )
 from portal_gen.model import Period
-from portal_gen.vntime import format_date, to_vn
+from portal_gen.vntime import format_date, vn_date
 
 from .checks import declared_forms
 from .forms import FORMS, MATRIX, PORTAL_FORM, QUARTERLY_PAGE, STATUS_LABELS, UNIT_PAGE
@@ -169,7 +169,7 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
                         if not (r["required"] or r["documents"] or r["status"] != "missing")
                     ],
                     "gaps": sum(row["gap"] for row in rows),
-                    "as_of": format_date(to_vn(portal.now).date()),
+                    "as_of": format_date(vn_date(portal.now)),
                 },
             )
         )
@@ -213,7 +213,7 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
             nav=NavEntry("Tình hình công khai", 20),
             context={
                 "groups": list(matrix.values()),
-                "as_of": format_date(to_vn(portal.now).date()),
+                "as_of": format_date(vn_date(portal.now)),
                 "csv": "tinh-hinh-cong-khai.csv",
             },
         )

@@ -14,7 +14,7 @@ from portal_gen import (
     Portal,
 )
 from portal_gen.text import strip_control_chars
-from portal_gen.vntime import VN_TZ, format_date, format_deadline, format_moment, to_vn
+from portal_gen.vntime import VN_TZ, format_date, format_deadline, format_moment, vn_date
 
 SUBSCRIBE_PAGE = "theo-doi.md"
 DEFAULT_LIMIT = 50
@@ -86,11 +86,7 @@ def category_label(portal: Portal, code: str) -> str:
 
 def opening_text(comment: CommentPeriod) -> str:
     opens = comment.opens
-    return (
-        f"ngày {format_date(to_vn(opens.at).date())}"
-        if opens.date_only
-        else format_moment(opens.at)
-    )
+    return f"ngày {format_date(vn_date(opens.at))}" if opens.date_only else format_moment(opens.at)
 
 
 def how_to_comment(document: Document, portal: Portal) -> str:

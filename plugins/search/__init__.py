@@ -6,7 +6,7 @@ one Pagefind process after the other; the search page merges the shards in the b
 (Pagefind's ``mergeIndex``). What is indexed is a small record per document, not the whole
 page: title, unit, number, categories, headings and the first ``search: {words: 300}``
 words of the text (``words: 0`` indexes all of it). A shard whose records did not change
-since the previous build is copied from it rather than indexed again.
+since the previous build is kept from it rather than indexed again.
 
 Pagefind folds tone marks ("ngan sach" finds "ngân sách") but not ``đ``, which has no
 Unicode decomposition: the search page (``assets/portal/search.js``) also tries each
@@ -212,7 +212,7 @@ def _start_indexing(portal: Portal) -> _Indexing:
     work = portal.config.work_dir  # beside the site when it can be: hard links, no copies
     if work is not None:
         work.mkdir(parents=True, exist_ok=True)
-    if work is not None:  # left by builds that failed, or by an interrupted removal
+        # left by builds that failed, or by an interrupted removal in the background
         clear_stale(work.glob(f"{SCRATCH_PREFIX}*"))
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=work))
     indexing = _Indexing(scratch)
@@ -221,8 +221,8 @@ def _start_indexing(portal: Portal) -> _Indexing:
     folder = _records_folder(portal)
     store = indexing.records = RecordStore(folder) if folder is not None else None
     for number, group in enumerate(shards(portal)):
-        # The shard is named by its records' lines: one whose lines did not change is
-        # kept from the previous site without reading them.
+        # The shard is named by its records' fingerprints: one whose records did not
+        # change is kept from the previous site without reading them.
         keys: list[tuple[str, str]] = []
         hasher = hashlib.sha256()
         for doc in group:

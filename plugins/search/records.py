@@ -90,12 +90,12 @@ class RecordStore:
                         src_uri, digest = json.loads(key)
                         # of the record alone: an edit past its first words changes the
                         # document's digest, not its record
-                        line_digest = hashlib.blake2b(line[len(key) + 1 :], digest_size=16)
+                        record = hashlib.blake2b(line[len(key) + 1 :], digest_size=16)
                         self._where[(src_uri, digest)] = (
                             number,
                             offset,
                             len(line),
-                            line_digest.digest(),
+                            record.digest(),
                         )
                         self._newest[src_uri] = (src_uri, digest)
                         self._lines += 1
