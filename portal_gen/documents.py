@@ -17,6 +17,7 @@ from portal_gen.frontmatter import (
     FrontMatter,
     Reader,
     SourceText,
+    body_of,
     decode_source,
     plain,
     split_front_matter,
@@ -65,8 +66,7 @@ def read_body(config: PortalConfig, document: Document) -> str:
     source, _ = decode_source(data, document.path)
     if source is None:
         return ""
-    matter, _ = split_front_matter(source)
-    return matter.body if matter is not None else source.text
+    return body_of(source)
 
 
 _KINDS = {k.value: k for k in Kind}

@@ -20,7 +20,14 @@ import yaml
 from portal_gen.diagnostics import Diagnostic, Severity
 from portal_gen.vntime import DateValueError, Moment, parse_date, parse_moment
 
-__all__ = ["FrontMatter", "Reader", "SourceText", "decode_source", "split_front_matter"]
+__all__ = [
+    "FrontMatter",
+    "Reader",
+    "SourceText",
+    "body_of",
+    "decode_source",
+    "split_front_matter",
+]
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same nodes and marks
     _Loader: type[Any] = yaml.CSafeLoader
@@ -123,11 +130,11 @@ def split_front_matter(source: SourceText) -> tuple[FrontMatter | None, list[Dia
     Returns ``(None, [])`` when the file has no front matter at all.
     """
     text = source.text
-    opening = _OPENING.match(text)
-    if not opening:
+    found = _delimiters(text)
+    if found is None:
         return None, []
-    closing = _CLOSING.search(text, opening.end())
-    if not closing:
+    opening, closing = found
+    if closing is None:
         return None, [
             Diagnostic(
                 source.path,
@@ -139,7 +146,7 @@ def split_front_matter(source: SourceText) -> tuple[FrontMatter | None, list[Dia
             )
         ]
     yaml_text = text[opening.end() : closing.start()]
-    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    body_start = _body_start(text, closing)
     body_line = text.count("\n", 0, body_start) + 1
     matter = FrontMatter(None, text[body_start:], body_line, 2)
     try:
@@ -165,6 +172,27 @@ def split_front_matter(source: SourceText) -> tuple[FrontMatter | None, list[Dia
         ]
     matter.node = node
     return matter, []
+
+
+def body_of(source: SourceText) -> str:
+    """The Markdown body, as :func:`split_front_matter` gives it, without reading the
+    YAML (a page's body is read again when it is rendered: its front matter was checked)."""
+    found = _delimiters(source.text)
+    if found is None or found[1] is None:
+        return source.text
+    return source.text[_body_start(source.text, found[1]) :]
+
+
+def _delimiters(text: str) -> tuple[re.Match[str], re.Match[str] | None] | None:
+    """The opening ``---`` line and the closing one (None: unclosed); None without one."""
+    opening = _OPENING.match(text)
+    if not opening:
+        return None
+    return opening, _CLOSING.search(text, opening.end())
+
+
+def _body_start(text: str, closing: re.Match[str]) -> int:
+    return closing.end() + 1 if closing.end() < len(text) else closing.end()
 
 
 _YAML_HINT = (

@@ -10,7 +10,7 @@ import pytest
 from portal_gen.build import load_portal
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic
-from portal_gen.frontmatter import decode_source, split_front_matter
+from portal_gen.frontmatter import body_of, decode_source, split_front_matter
 from portal_gen.plugin_manager import get_plugin_manager
 from portal_gen.vntime import parse_now
 
@@ -288,6 +288,28 @@ def test_nfd_text_is_normalised_to_nfc() -> None:
     matter, _ = split_front_matter(source)
     assert matter is not None and matter.node is not None
     assert matter.node.value[0][1].value == "Kế hoạch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: A\n---\nNội dung.\n",
+        "---\ntitle: A\n---",  # no body, no final newline
+        "---\ntitle: A\n---\n",
+        "---\ntitle: [unclosed\n---\nThân bài vẫn là thân bài.\n",  # YAML error
+        "---\n- a list\n---\nThân.\n",  # not a mapping
+        "---\ntitle: A\nkhông đóng\n",  # unclosed: no front matter
+        "Không có phần khai báo.\n---\n",
+        "\n---\ntitle: A\n---\nx\n",  # the opening must be the first line
+        "---\nbody: |\n  ---\n---\nSau.\n",
+    ],
+)
+def test_body_is_found_without_reading_the_yaml(text: str) -> None:
+    # read_body (every page, at every render) must give the body the checks saw
+    source, problems = decode_source(text.encode(), "x.md")
+    assert problems == [] and source is not None
+    matter, _ = split_front_matter(source)
+    assert body_of(source) == (matter.body if matter is not None else source.text)
 
 
 def to_cp1258(text: str) -> bytes:
