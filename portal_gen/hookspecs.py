@@ -161,8 +161,9 @@ def portal_documents_rendered(portal: Portal) -> None:
     """Every document of this build is rendered: start slow work that needs them.
 
     Called once, after the last :func:`portal_document_rendered` and before the pages are
-    written, in the process that will then call :func:`portal_write_files` (not in the
-    workers of ``build --jobs`` nor in a ``--shard`` slice; after a merge, not at all).
+    written, in the process that will then call :func:`portal_write_files` (with ``build
+    --jobs``, in the coordinator once every worker has rendered its documents; not in the
+    workers nor in a ``--shard`` slice; after a merge, not at all).
     Work started here in the background (a thread, a subprocess) runs while MkDocs writes
     the pages; finish it in :func:`portal_write_files`, which must also do the whole work
     when this hook was not called. Keep state in ``portal.memo``.

@@ -133,6 +133,8 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
         staging = new_staging_dir(final)
         writer = None
         if _all_rendered(workers):
+            # slow work (the search index) starts first, the other files are written beside it
+            prepared.pm.hook.portal_documents_rendered(portal=portal)
             writer = write_extras(prepared.plan, prepared.pm, staging)
         for worker in workers:
             worker.process.join()

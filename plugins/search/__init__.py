@@ -34,7 +34,10 @@ from portal_gen import Document, GeneratedPage, NavEntry, Portal, SiteWriter, ho
 from portal_gen.staging import clear_stale, remove_in_background
 from portal_gen.vntime import format_date
 
-from .records import RecordStore, RecordWriter
+from .records import MEMORY_FOLDER, PAGES_PREFIX, RecordStore, RecordWriter, pages_folder
+
+#: run as a program to index a shard (see its docstring)
+RECORDS_PROGRAM = str(Path(__file__).with_name("records.py"))
 
 PAGE = "tim-kiem.md"
 BUNDLE = "pagefind"
@@ -169,22 +172,30 @@ def shards(portal: Portal) -> list[list[Document]]:
     return [group for group in groups if group]
 
 
-def _pagefind(source: Path, output: Path) -> bool:
-    # Pagefind's own command (a Rust binary in the pagefind[bin] wheel), in a subprocess:
-    # its Python API is far slower and needs an event loop of its own.
-    command = [
-        sys.executable,
-        "-m",
+def _index(records: list[tuple[str, int, int]], output: Path, scratch: Path) -> bool:
+    """Index one shard: its pages are written, indexed and removed by a process of its own
+    (``records.py`` run as a program), so this process goes on rendering meanwhile."""
+    pagefind = [
+        sys.executable,  # Pagefind's own command (a Rust binary in the pagefind[bin] wheel):
+        "-m",  # its Python API is far slower and needs an event loop of its own
         "pagefind",
         "--site",
-        str(source),
+        "{pages}",
         "--output-path",
         str(output),
         "--force-language",
         "vi",
         "--quiet",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    places = dict.fromkeys([str(pages_folder(records, scratch)), str(scratch)])
+    job = {"records": records, "pages": list(places), "command": pagefind}
+    result = subprocess.run(
+        [sys.executable, "-I", RECORDS_PROGRAM],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         # The site is still whole without search: say so loudly (fails under --strict).
         log.warning("Không tạo được chỉ mục tìm kiếm (Pagefind): %s", result.stderr.strip())
@@ -214,6 +225,7 @@ def _start_indexing(portal: Portal) -> _Indexing:
         work.mkdir(parents=True, exist_ok=True)
         # left by builds that failed, or by an interrupted removal in the background
         clear_stale(work.glob(f"{SCRATCH_PREFIX}*"))
+    clear_stale(Path(MEMORY_FOLDER).glob(f"{PAGES_PREFIX}*"))  # of a build that was killed
     scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=work))
     indexing = _Indexing(scratch)
     pool = ThreadPoolExecutor(max_workers=1)
@@ -238,16 +250,13 @@ def _start_indexing(portal: Portal) -> _Indexing:
         if name in previous:
             indexing.bundles.append((name, previous[name], None))
             continue
-        # Written here, not in the indexing thread: a loop of small writes there waits for
-        # the interpreter lock while this thread works (measured: 1 s here, 3 s there).
-        source = scratch / "records" / name
-        source.mkdir(parents=True)
-        for index, key in enumerate(keys):
-            record = store.get(*key)
-            assert record is not None  # the line was found above
-            (source / f"{index:05d}.html").write_text(record, encoding="utf-8")
+        # The lines are read by the indexing process, not here: writing 1,500 pages took
+        # this process (which renders meanwhile) 1 to 4 s, and a thread of it waits for
+        # the interpreter lock between its writes (3 s).
+        records = [store.location(*key) for key in keys]
         output = scratch / "index" / name
-        indexing.bundles.append((name, output, pool.submit(_pagefind, source, output)))
+        job = pool.submit(_index, records, output, scratch)
+        indexing.bundles.append((name, output, job))
     pool.shutdown(wait=False)
     return indexing
 
@@ -259,7 +268,7 @@ def portal_documents_rendered(portal: Portal) -> None:
         portal.memo[_INDEXING] = _start_indexing(portal)
 
 
-@hookimpl
+@hookimpl(trylast=True)  # the other plugins write their files while Pagefind indexes
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     if not enabled(portal) or not portal.published:
         return
