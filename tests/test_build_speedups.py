@@ -138,3 +138,13 @@ def test_a_folder_removed_in_the_background_goes(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert not folder.exists()
+
+
+def test_the_search_index_is_waited_for_after_every_other_file() -> None:
+    # Pagefind runs in the background: the other plugins write their files meanwhile
+    from portal_gen.config import PortalConfig
+    from portal_gen.plugin_manager import get_plugin_manager
+
+    pm = get_plugin_manager(PortalConfig(Path(), Path("content")), entry_points=False)
+    called = [impl.plugin_name for impl in reversed(pm.hook.portal_write_files.get_hookimpls())]
+    assert called[-1] == "search" and len(called) > 3, called

@@ -202,3 +202,23 @@ def test_portal_wide_files_failing_while_workers_render_stops_them(
     assert multiprocessing.active_children() == [], "no worker outlives the build"
     assert [p.name for p in site.iterdir()] == ["cu.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no scratch folder is left"
+
+
+def test_jobs_coordinator_starts_the_index_before_writing_the_other_files(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind (slow) runs while feeds and open data are written, as in one process."""
+    import portal_gen.parallel as parallel
+
+    started: list[bool] = []
+    real = parallel.write_extras
+
+    def spy(plan: Any, *args: Any, **kwargs: Any) -> Any:
+        started.append("search.indexing" in plan.portal.memo)
+        return real(plan, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "write_extras", spy)
+    result = cli("build", "--jobs", "2", "--now", NOW, "-d", str(tmp_path / "site"), cwd=ROOT)
+    assert result.exit_code == 0, result.output
+    assert started == [True]
+    assert (tmp_path / "site" / "pagefind" / "shards.json").is_file()
