@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal_gen.safety import clean_html
 from tests.conftest import MKDOCS_YML, NOW, tree_bytes, write_files
@@ -240,3 +243,31 @@ def test_sanitizer_is_skipped_only_when_nothing_can_be_unsafe(
     from portal_gen.safety import is_plain_markdown
 
     assert is_plain_markdown(markdown, html) is plain
+
+
+_PIECES = [
+    'href="',
+    'src="',
+    "h",
+    'ref="',
+    "s",
+    'rc="',
+    "data-",
+    '"',
+    "=",
+    " ",
+    "<a ",
+    ">",
+    "x",
+    "#",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_every_link_and_image_address_is_looked_at(html: str) -> None:
+    # the fast path of the sanitizer decision must see at least what an attribute
+    # pattern sees, wherever the quotes fall
+    from portal_gen.safety import attribute_urls
+
+    pattern = re.compile(r'\b(?:href|src)="([^"]*)"')
+    assert set(pattern.findall(html)) <= set(attribute_urls(html))

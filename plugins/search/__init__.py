@@ -56,23 +56,27 @@ def enabled(portal: Portal) -> bool:
     return bool(portal.config.option("search", "enabled", True))
 
 
+def _words(fragment: str) -> list[str]:
+    return html_lib.unescape(_TAG.sub(" ", fragment)).split()
+
+
 def _text(fragment: str) -> str:
-    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
+    return " ".join(_words(fragment))
 
 
 def _first_words(html: str, limit: int) -> list[str]:
     """The first ``limit`` words of the text (all when ``limit`` <= 0), reading no more of
     a long page than needed (a record is made for every document at every build)."""
     if limit <= 0:
-        return _text(html).split()
+        return _words(html)
     size = limit * 16
     while size < len(html):
         cut = html.rfind(">", 0, size) + 1  # after a tag: never inside one or an entity
-        words = _text(html[:cut]).split()
+        words = _words(html[:cut])
         if len(words) > limit:
             return words[:limit]
         size *= 2
-    return _text(html).split()[:limit]
+    return _words(html)[:limit]
 
 
 @hookimpl
