@@ -188,9 +188,12 @@ def pages_folder(records: Sequence[tuple[str, int, int]], fallback: Path) -> Pat
     """Where a shard's pages are written: ``/dev/shm`` when it has room for them twice
     over (it is memory; a container's may be 64 MB), else ``fallback``, on disk."""
     need = 2 * sum(length + _PAGE_OVERHEAD for _, _, length in records)
+    statvfs = getattr(os, "statvfs", None)  # not on Windows
     try:
-        stat = os.statvfs(MEMORY_FOLDER)
+        stat = statvfs(MEMORY_FOLDER) if statvfs is not None else None
     except OSError:
+        stat = None
+    if stat is None:
         return fallback
     if stat.f_bavail * stat.f_frsize < need or not os.access(MEMORY_FOLDER, os.W_OK):
         return fallback

@@ -196,3 +196,6 @@ def test_pages_go_to_memory_only_when_there_is_room(
     assert records.pages_folder([("f", 0, free)], disk) == disk
     monkeypatch.setattr(records, "MEMORY_FOLDER", str(tmp_path / "none"))
     assert records.pages_folder([("f", 0, 3000)], disk) == disk
+    monkeypatch.setattr(records, "MEMORY_FOLDER", str(memory))
+    monkeypatch.delattr(os, "statvfs")  # Windows
+    assert records.pages_folder([("f", 0, 3000)], disk) == disk
