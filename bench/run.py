@@ -56,6 +56,8 @@ class Run:
     peak_total_mb: float
     output_mb: float
     pages: int
+    #: each process's PSS at that peak (memory-sampled builds only): what holds the memory
+    peak_parts: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -101,11 +103,13 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _memory(root: int) -> tuple[int, int]:
-    """The largest resident set among ``root`` and its descendants, and their summed
+def _memory(root: int) -> tuple[int, int, list[tuple[str, int]]]:
+    """The largest resident set among ``root`` and its descendants, their summed
     proportional set size (PSS: pages shared by forked workers counted once, not per
-    process; a sum of resident sets would count them in every worker)."""
+    process; a sum of resident sets would count them in every worker), and each one's
+    PSS by kind (build, worker, records, pagefind, other)."""
     largest = total = 0
+    parts = []
     for pid in _descendants(root):
         try:
             with Path(f"/proc/{pid}/smaps_rollup").open("rb") as rollup:
@@ -113,9 +117,26 @@ def _memory(root: int) -> tuple[int, int]:
         except (OSError, ValueError):
             continue
         rss = int(fields.get(b"Rss", b"0 kB").split()[0]) * 1024
+        pss = int(fields.get(b"Pss", b"0 kB").split()[0]) * 1024
         largest = max(largest, rss)
-        total += int(fields.get(b"Pss", b"0 kB").split()[0]) * 1024
-    return largest, total
+        total += pss
+        if pss:
+            parts.append((_kind(pid, root), pss))
+    return largest, total, parts
+
+
+def _kind(pid: int, root: int) -> str:
+    if pid == root:
+        return "build"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return "other"
+    if b"records.py" in command:
+        return "records"  # writes a shard's pages and waits for Pagefind
+    if b"pagefind" in command:
+        return "pagefind"
+    return "worker" if b"portal_gen" in command else "other"  # forked: the build's command
 
 
 def _size(folder: Path) -> tuple[float, int]:
@@ -148,6 +169,7 @@ def _run(command: list[str], cwd: Path, site: Path, *, cold: bool, sample: bool)
         shutil.rmtree(cwd / ".cache", ignore_errors=True)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     peak = peak_total = 0
+    parts: list[tuple[str, int]] = []
     done = threading.Event()
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
@@ -156,10 +178,12 @@ def _run(command: list[str], cwd: Path, site: Path, *, cold: bool, sample: bool)
         )
 
         def sample_memory() -> None:
-            nonlocal peak, peak_total
+            nonlocal peak, peak_total, parts
             while not done.wait(0.1):
-                largest, total = _memory(process.pid)
-                peak, peak_total = max(peak, largest), max(peak_total, total)
+                largest, total, now = _memory(process.pid)
+                peak = max(peak, largest)
+                if total > peak_total:
+                    peak_total, parts = total, now
 
         sampler = threading.Thread(target=sample_memory, daemon=True)
         if sample:
@@ -183,6 +207,7 @@ def _run(command: list[str], cwd: Path, site: Path, *, cold: bool, sample: bool)
         round(peak_total / 2**20, 1),
         round(output, 1),
         pages,
+        tuple((kind, round(pss / 2**20, 1)) for kind, pss in parts),
     )
 
 
@@ -353,6 +378,10 @@ def print_table(figures: Figures) -> None:
         differences = r["differences"]
         if isinstance(differences, list) and differences:
             print("  differing files: " + ", ".join(map(str, differences)))
+    for name, run in figures.memory.items():
+        if run.peak_parts:
+            parts = ", ".join(f"{kind} {mb:.0f}" for kind, mb in run.peak_parts)
+            print(f"all processes at the peak ({name}), PSS MB: {parts}")
     for name, result in figures.search.items():
         print(f"search, first query ({name}): {result}")
 
