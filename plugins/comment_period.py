@@ -18,6 +18,7 @@ from portal_gen.vntime import (
     format_date,
     format_deadline,
     format_moment,
+    format_opening,
     non_working_days,
     to_vn,
     vn_date,
@@ -46,10 +47,7 @@ def result_due(portal: Portal, draft: Document) -> datetime:
 
 def opening_text(draft: Document) -> str:
     assert draft.comment is not None
-    opens = draft.comment.opens
-    if opens.date_only:
-        return f"ngày {format_date(vn_date(opens.at))}"
-    return format_moment(opens.at)
+    return format_opening(draft.comment.opens)
 
 
 def mailto(draft: Document) -> str | None:

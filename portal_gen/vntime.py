@@ -28,6 +28,7 @@ __all__ = [
     "format_date",
     "format_deadline",
     "format_moment",
+    "format_opening",
     "is_working_day",
     "non_working_days",
     "parse_date",
@@ -193,6 +194,13 @@ def format_deadline(moment: datetime) -> str:
     if local.time() == time(0, 0):
         local -= timedelta(minutes=1)
     return f"{local:%H:%M} ngày {format_date(local.date())}"
+
+
+def format_opening(moment: Moment) -> str:
+    """When a comment period opens: "ngày 10/10/2024" for a date, else its time too."""
+    return (
+        f"ngày {format_date(vn_date(moment.at))}" if moment.date_only else format_moment(moment.at)
+    )
 
 
 @cache

@@ -12,6 +12,7 @@ from portal_gen.vntime import (
     days_until,
     format_deadline,
     format_moment,
+    format_opening,
     is_working_day,
     parse_moment,
     parse_now,
@@ -83,6 +84,13 @@ def test_format_deadline(machine_tz: str, instant: datetime, text: str) -> None:
 
 def test_format_moment_converts_to_vietnam_time(machine_tz: str) -> None:
     assert format_moment(datetime(2024, 1, 1, 20, 30, tzinfo=UTC)) == "03:30 ngày 02/01/2024"
+
+
+def test_an_opening_is_a_day_or_a_time_as_it_was_written(machine_tz: str) -> None:
+    # banners, feeds and calendars all say when a comment period opens this way
+    assert format_opening(parse_moment("2024-10-10")) == "ngày 10/10/2024"
+    assert format_opening(parse_moment("2024-10-10 08:00")) == "08:00 ngày 10/10/2024"
+    assert format_opening(parse_moment("2024-10-09T20:30:00Z")) == "03:30 ngày 10/10/2024"
 
 
 def test_working_days_skip_weekends_and_tet() -> None:

@@ -14,7 +14,12 @@ from portal_gen import (
     Portal,
 )
 from portal_gen.text import strip_control_chars
-from portal_gen.vntime import VN_TZ, format_date, format_deadline, format_moment, vn_date
+from portal_gen.vntime import (
+    VN_TZ,
+    format_date,
+    format_deadline,
+    format_opening,
+)
 
 SUBSCRIBE_PAGE = "theo-doi.md"
 DEFAULT_LIMIT = 50
@@ -84,11 +89,6 @@ def category_label(portal: Portal, code: str) -> str:
     return category.short if category else code
 
 
-def opening_text(comment: CommentPeriod) -> str:
-    opens = comment.opens
-    return f"ngày {format_date(vn_date(opens.at))}" if opens.date_only else format_moment(opens.at)
-
-
 def how_to_comment(document: Document, portal: Portal) -> str:
     """Where to send comments: the draft's own contacts, else the unit's."""
     comment = document.comment
@@ -130,7 +130,7 @@ def document_event(document: Document, portal: Portal) -> FeedEvent:
     if document.kind is Kind.DRAFT and comment is not None:
         title = f"Lấy ý kiến: {document.title}"
         lines.append(
-            f"Thời gian lấy ý kiến: từ {opening_text(comment)} đến "
+            f"Thời gian lấy ý kiến: từ {format_opening(comment.opens)} đến "
             f"{format_deadline(comment.deadline.at)} (giờ Việt Nam)."
         )
         if comment.extensions:

@@ -12,7 +12,7 @@ from portal_gen import (
     Document,
     Portal,
 )
-from portal_gen.vntime import format_deadline, to_vn
+from portal_gen.vntime import format_deadline, format_opening, to_vn
 
 from .events import (
     FEED_TAG_YEAR,
@@ -22,7 +22,6 @@ from .events import (
     clean,
     how_to_comment,
     last_change,
-    opening_text,
     unit_name,
 )
 from .specs import FeedSpec
@@ -97,7 +96,7 @@ class Site:
         if draft.number:
             lines.append(f"Số ký hiệu: {draft.number}.")
         lines.append(
-            f"Thời gian lấy ý kiến: từ {opening_text(comment)} đến "
+            f"Thời gian lấy ý kiến: từ {format_opening(comment.opens)} đến "
             f"{format_deadline(comment.deadline.at)} (giờ Việt Nam)."
         )
         if comment.extensions:
