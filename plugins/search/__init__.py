@@ -202,7 +202,12 @@ def _index(records: list[tuple[str, int, int]], output: Path, scratch: Path) -> 
     )
     if result.returncode != 0:
         # The site is still whole without search: say so loudly (fails under --strict).
-        log.warning("Không tạo được chỉ mục tìm kiếm (Pagefind): %s", result.stderr.strip())
+        log.warning(
+            "Không tạo được chỉ mục tìm kiếm (Pagefind): %s\n"
+            "  → Trang web vẫn được tạo nhưng trang Tìm kiếm chưa tìm được các văn bản này. "
+            "Kiểm tra chỗ trống trên đĩa (và /dev/shm) theo lỗi ở trên, rồi chạy lại lệnh build.",
+            result.stderr.strip(),
+        )
     return result.returncode == 0
 
 

@@ -199,3 +199,18 @@ def test_pages_go_to_memory_only_when_there_is_room(
     monkeypatch.setattr(records, "MEMORY_FOLDER", str(memory))
     monkeypatch.delattr(os, "statvfs")  # Windows
     assert records.pages_folder([("f", 0, 3000)], disk) == disk
+
+
+def test_an_index_that_cannot_be_made_is_said_with_its_fix(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from portal_gen.plugins.search import _index
+
+    gone = (str(tmp_path / "records-gone.jsonl"), 0, 10)  # a record file removed meanwhile
+    with caplog.at_level("WARNING"):
+        assert _index([gone], tmp_path / "out", tmp_path) is False
+    (message,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "Không tạo được chỉ mục tìm kiếm" in message
+    assert "records-gone.jsonl" in message, "the cause, as the indexing process said it"
+    assert "chạy lại lệnh build" in message
+    assert not (tmp_path / "out").exists()
