@@ -191,8 +191,9 @@ def _index(records: list[tuple[str, int, int]], output: Path, scratch: Path) -> 
         "vi",
         "--quiet",
     ]
-    places = dict.fromkeys([str(pages_folder(records, scratch)), str(scratch)])
-    job = {"records": records, "pages": list(places), "command": pagefind}
+    # memory when it has room, else (or when writing there fails) the scratch folder
+    places = list(dict.fromkeys([str(pages_folder(records, scratch)), str(scratch)]))
+    job = {"records": records, "pages": places, "command": pagefind}
     result = subprocess.run(
         [sys.executable, "-I", RECORDS_PROGRAM],
         input=json.dumps(job),
