@@ -109,6 +109,11 @@ class SitePlan:
     def excluded_files(self) -> frozenset[str]:
         return self.portal.unpublished_files
 
+    @property
+    def nav_pages(self) -> list[str]:
+        """Pages every page links to through the navigation: every slice renders them."""
+        return [page.src_uri for page in self.pages.values() if page.nav] + list(self.portal.pages)
+
 
 class PlanError(Exception):
     """Two generated pages, or a generated page and an editor's file, want the same path."""

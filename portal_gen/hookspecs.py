@@ -157,6 +157,22 @@ def portal_document_rendered(document: Document, html: str, portal: Portal) -> N
 
 
 @hookspec
+def portal_units_rendered(portal: Portal, units: frozenset[str]) -> None:
+    """The documents of ``units`` are rendered; others may still be rendering.
+
+    Called only by ``build --jobs``, in its coordinator, each time one of its workers has
+    rendered its share of the portal, with every unit rendered so far (the workers take the
+    units in id order, a bounded batch at a time); then :func:`portal_documents_rendered`
+    once all are. The :func:`portal_document_rendered` calls for these units' documents
+    (in the workers) are done: slow work over a part of the portal may start here, as for
+    :func:`portal_documents_rendered`, which must still do the rest.
+
+    :param portal: the whole portal.
+    :param units: the ids of the units rendered so far.
+    """
+
+
+@hookspec
 def portal_documents_rendered(portal: Portal) -> None:
     """Every document of this build is rendered: start slow work that needs them.
 

@@ -61,7 +61,7 @@ from portal_gen.model import Audience
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
-from portal_gen.shards import SHARD_WORK_DIR, slice_of, write_manifest
+from portal_gen.shards import SHARD_WORK_DIR, Slice, slice_of, write_manifest
 from portal_gen.staging import new_staging_dir, replace_dir
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
@@ -188,7 +188,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         hold_for_the_build()
         files = _apply_plan(self.plan, files, config)
         if self.portal_config.shard is not None:
-            _restrict_to_shard(self.plan, files, self.portal_config)
+            part = self.overrides.get("slice")  # a worker of build --jobs: cut by it
+            _restrict_to_shard(self.plan, files, self.portal_config, part)
         if self._site_cache is not None and self._final_site_dir is not None:
             self._reuse = PageReuse(self._site_cache, self._final_site_dir)
             self._build_key = _keep_unchanged(self._reuse, self.plan, self.pm, files, config)
@@ -557,12 +558,14 @@ def _material_dir() -> str:
     return str(Path(material.__file__).resolve().parent)
 
 
-def _restrict_to_shard(plan: SitePlan, files: Files, config: PortalConfig) -> None:
-    """Exclude what another slice builds; MkDocs still resolves links to excluded pages."""
+def _restrict_to_shard(
+    plan: SitePlan, files: Files, config: PortalConfig, part: Slice | None = None
+) -> None:
+    """Exclude what another slice builds; MkDocs still resolves links to excluded pages.
+    ``part``: the slice, when the caller cut the portal itself (else ``config.shard``)."""
     assert config.shard is not None
-    portal = plan.portal
-    nav_pages = [page.src_uri for page in plan.pages.values() if page.nav] + list(portal.pages)
-    part = slice_of(portal, *config.shard, nav_pages=nav_pages)
+    if part is None:
+        part = slice_of(plan.portal, *config.shard, nav_pages=plan.nav_pages)
     docs_dir = str(config.docs_dir) + os.sep
     for file in files:
         in_docs = file.src_uri in plan.pages or (

@@ -4,9 +4,10 @@ Each slice is an ordinary MkDocs build of some units (:mod:`portal_gen.shards`) 
 its pages and leaves its search records for later. Assembling the slices lays their trees
 together in a staging folder, writes the portal-wide files (feeds, search index, open data,
 sitemap) once from the whole portal, and swaps the site in. The result is the same, byte
-for byte, as a single build. With ``--jobs`` the portal-wide files are written while the
-workers still render their templates (:func:`build_parallel`); merging ``--shard``
-outputs writes them after (:func:`assemble`).
+for byte, as a single build. With ``--jobs`` the workers take slices of a bounded size one
+after the other, the search shards are indexed as their units are rendered, and the other
+portal-wide files are written while the last workers still render their templates
+(:func:`build_parallel`); merging ``--shard`` outputs writes them after (:func:`assemble`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import filecmp
 import json
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.synchronize
 import os
 import shutil
@@ -37,7 +39,15 @@ from portal_gen.build import (
 )
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, has_errors
-from portal_gen.shards import MANIFEST, SHARD_WORK_DIR, fingerprint
+from portal_gen.pages import SiteWriter
+from portal_gen.shards import (
+    MANIFEST,
+    SHARD_WORK_DIR,
+    Slice,
+    contiguous_units,
+    fingerprint,
+    slice_of,
+)
 from portal_gen.staging import link_or_copy, link_tree, new_staging_dir, replace_dir
 
 __all__ = [
@@ -46,6 +56,7 @@ __all__ = [
     "assemble",
     "build_parallel",
     "can_fork",
+    "job_slices",
     "merge_shards",
     "prepare",
     "read_manifest",
@@ -92,12 +103,36 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
-    """Build the portal with ``jobs`` worker processes; returns the site folder.
+#: Documents a worker of ``build --jobs`` renders at most: MkDocs renders every page's
+#: Markdown first and its template after, so a worker holds all its pages until its last
+#: one is written (about 30 KB each). A larger portal is cut into more slices than jobs,
+#: which the workers take one after the other: the memory stays that of a few thousand
+#: pages whatever the size of the portal, for about a second of setup per slice.
+SLICE_DOCUMENTS = 2500
 
-    The portal-wide files (feeds, open data, the search index) are written by this process
-    as soon as every worker has rendered its Markdown (so every search record exists),
-    while the workers still render their templates; the workers' pages join them after.
+
+def job_slices(plan: SitePlan, jobs: int, size: int | None = None) -> list[Slice]:
+    """The slices of ``build --jobs``: units in id order, a multiple of ``jobs`` runs of at
+    most about ``size`` documents (:data:`SLICE_DOCUMENTS`): the first search shards are
+    complete, and indexed, while the last runs are still rendering."""
+    portal = plan.portal
+    size = max(1, size or SLICE_DOCUMENTS)
+    waves = -(-len(portal.published) // (jobs * size))
+    runs = contiguous_units(portal, jobs * max(1, waves)) or [set()]
+    nav = plan.nav_pages
+    return [
+        slice_of(portal, index, len(runs), nav_pages=nav, units=run)
+        for index, run in enumerate(runs)
+    ]
+
+
+def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
+    """Build the portal with ``jobs`` worker processes at a time; returns the site folder.
+
+    The portal-wide files are written by this process: the search shards as soon as the
+    workers have rendered the units they hold (:func:`portal_units_rendered`), the other
+    files once every worker has rendered its Markdown, while the last ones still render
+    their templates; the workers' pages join them after.
 
     :raises MergeError: when a worker fails (its messages were printed).
     """
@@ -121,29 +156,30 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
             "worker": True,
             "plan": prepared.plan,
         }
-        for index in range(jobs):
-            part, log = scratch / f"slice-{index + 1}", scratch / f"slice-{index + 1}.log"
-            rendered = context.Event()
-            shard = {"shard": (index, jobs), "rendered": rendered.set}
-            args = (config_file, str(part), str(log), {**overrides, **shard})
+        slices = job_slices(prepared.plan, jobs)
+        # Every worker is forked now, before this process starts any thread (the search
+        # index's), and waits for its turn.
+        for part in slices:
+            number = part.index + 1
+            folder, log = scratch / f"slice-{number}", scratch / f"slice-{number}.log"
+            rendered, go = context.Event(), context.Event()
+            shard = {"shard": (part.index, part.count), "slice": part, "rendered": rendered.set}
+            args = (config_file, str(folder), str(log), {**overrides, **shard}, go)
             process = context.Process(target=_work, args=args)
-            workers.append(_Worker(process, part, log, rendered))
+            workers.append(_Worker(process, folder, log, rendered, go, part))
         for worker in workers:
             worker.process.start()
         staging = new_staging_dir(final)
-        writer = None
-        if _all_rendered(workers):
-            # slow work (the search index) starts first, the other files are written beside it
-            prepared.pm.hook.portal_documents_rendered(portal=portal)
-            writer = write_extras(prepared.plan, prepared.pm, staging)
-        for worker in workers:
-            worker.process.join()
+        writer = _run(workers, jobs, prepared, staging)
         _echo_unique([w.log.read_text(encoding="utf-8", errors="replace") for w in workers])
-        failed = [str(i + 1) for i, worker in enumerate(workers) if worker.process.exitcode]
+        failed = [
+            str(i + 1)
+            for i, worker in enumerate(workers)
+            if worker.go.is_set() and worker.process.exitcode  # not those never started
+        ]
         if failed:
-            raise MergeError(f"phần {', '.join(failed)} (trong {jobs}) không tạo được")
-        if writer is None:  # a worker ended without saying so, yet succeeded
-            writer = write_extras(prepared.plan, prepared.pm, staging)
+            raise MergeError(f"phần {', '.join(failed)} (trong {len(workers)}) không tạo được")
+        assert writer is not None
         extras = {str(staging / rel) for rel in writer.written}
         for worker in workers:
             _merge_tree(
@@ -175,26 +211,74 @@ class _Worker:
     log: Path
     #: set by the worker once its Markdown is rendered (its search records written)
     rendered: multiprocessing.synchronize.Event
+    #: set by the coordinator when the worker may start
+    go: multiprocessing.synchronize.Event
+    slice: Slice
+    #: its units were announced as rendered
+    announced: bool = False
 
 
-def _all_rendered(workers: Sequence[_Worker]) -> bool:
-    """Wait until every worker has rendered its Markdown (True), or one has ended without
-    (False: it failed, and the build will say so)."""
-    waiting = list(workers)
-    while waiting:
-        worker = waiting[0]
-        if worker.rendered.wait(0.05):
-            waiting.pop(0)
-        elif not worker.process.is_alive() and not worker.rendered.is_set():
-            return False
-    return True
+def _run(
+    workers: Sequence[_Worker], jobs: int, prepared: Prepared, staging: Path
+) -> SiteWriter | None:
+    """Let the workers build, ``jobs`` at a time, in order; announce the units they have
+    rendered; write the portal-wide files once all are. Returns their writer (None when a
+    worker failed: the others already started are let finish, the rest never start)."""
+    portal = prepared.plan.portal
+    waiting, running = list(workers), list[_Worker]()
+    rendered: set[str] = set()
+    writer = None
+    failed = False
+    while running or (waiting and not failed):
+        while waiting and not failed and len(running) < jobs:
+            worker = waiting.pop(0)
+            worker.go.set()
+            running.append(worker)
+        multiprocessing.connection.wait([w.process.sentinel for w in running], timeout=0.05)
+        for worker in list(running):
+            if not worker.process.is_alive():
+                worker.process.join()
+                running.remove(worker)
+                failed = failed or bool(worker.process.exitcode)
+        news = [w for w in workers if not w.announced and _has_rendered(w)]
+        if news and not failed:
+            for worker in news:
+                worker.announced = True
+                rendered |= worker.slice.units
+            if all(worker.announced for worker in workers):
+                # slow work (the search index) goes on, the other files are written beside it
+                prepared.pm.hook.portal_documents_rendered(portal=portal)
+                writer = write_extras(prepared.plan, prepared.pm, staging)
+            else:
+                prepared.pm.hook.portal_units_rendered(portal=portal, units=frozenset(rendered))
+    for worker in waiting:  # never started: a worker failed
+        worker.process.terminate()
+        worker.process.join()
+    return writer
 
 
-def _work(config_file: str, site_dir: str, log: str, overrides: dict[str, Any]) -> None:
-    """A worker: build one slice with the plan it inherited; its messages go to ``log``."""
+def _has_rendered(worker: _Worker) -> bool:
+    """Its Markdown is rendered (it said so, or it ended without saying so, yet succeeded)."""
+    process = worker.process
+    return worker.rendered.is_set() or (process.exitcode == 0 and not process.is_alive())
+
+
+def _work(
+    config_file: str,
+    site_dir: str,
+    log: str,
+    overrides: dict[str, Any],
+    go: multiprocessing.synchronize.Event,
+) -> None:
+    """A worker: once ``go`` is set, build one slice with the plan it inherited; its
+    messages go to ``log``."""
     from portal_gen.mkdocs_plugin import SiteError, build_site
     from portal_gen.plugin_manager import PluginLoadError
 
+    parent = os.getppid()
+    while not go.wait(1.0):
+        if os.getppid() != parent:  # the coordinator was killed: nothing to wait for
+            os._exit(1)
     stream = Path(log).open("w", encoding="utf-8")  # noqa: SIM115 (open until the exit)
     os.dup2(stream.fileno(), 1)  # also what native code and subprocesses print
     os.dup2(stream.fileno(), 2)

@@ -1,7 +1,10 @@
 """Slices of a portal that separate processes or machines can build side by side.
 
 A slice holds whole units (a unit's documents, attachments and pages stay together), so
-every page renders exactly as in a single build. Pages that every page links to through the
+every page renders exactly as in a single build. ``--shard`` balances the units between its
+slices (they run side by side on separate machines); ``build --jobs`` cuts the units, in id
+order, into runs of a bounded size that its workers take one after the other, so that the
+first runs are rendered (and their search shards indexed) while later ones wait. Pages that every page links to through the
 navigation are rendered by every slice; the other portal-wide pages (listings by category
 and year, the supervisors' matrix...) are dealt out between slices. The assignment depends
 only on the content and the number of slices, so any machine computes the same one.
@@ -23,6 +26,7 @@ __all__ = [
     "MANIFEST",
     "SHARD_WORK_DIR",
     "Slice",
+    "contiguous_units",
     "fingerprint",
     "manifest",
     "parse_shard",
@@ -75,9 +79,32 @@ def _balanced_units(portal: Portal, count: int) -> list[set[str]]:
     return slices
 
 
-def slice_of(portal: Portal, index: int, count: int, *, nav_pages: Iterable[str]) -> Slice:
-    """The part of ``portal`` that slice ``index`` of ``count`` builds."""
-    units = _balanced_units(portal, count)[index]
+def contiguous_units(portal: Portal, count: int) -> list[set[str]]:
+    """Units in id order cut into at most ``count`` runs of about equal size (a unit that
+    alone is larger than a run makes one); no run is empty."""
+    order = sorted(portal.units)
+    sizes = [len(portal.unit_documents(unit_id)) + 1 for unit_id in order]
+    total = sum(sizes)
+    runs: list[set[str]] = [set() for _ in range(count)]
+    start = 0
+    for unit_id, size in zip(order, sizes, strict=True):
+        middle = start + size // 2  # the run where most of the unit falls
+        runs[min(count - 1, middle * count // total)].add(unit_id)
+        start += size
+    return [run for run in runs if run]
+
+
+def slice_of(
+    portal: Portal,
+    index: int,
+    count: int,
+    *,
+    nav_pages: Iterable[str],
+    units: Iterable[str] | None = None,
+) -> Slice:
+    """The part of ``portal`` that slice ``index`` of ``count`` builds: ``units``, or else
+    its share of the units balanced by size (:func:`_balanced_units`)."""
+    units = set(units) if units is not None else _balanced_units(portal, count)[index]
     nav = set(nav_pages)
     unit_ids = set(portal.units)
     shared = sorted(

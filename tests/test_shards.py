@@ -222,3 +222,74 @@ def test_jobs_coordinator_starts_the_index_before_writing_the_other_files(
     assert result.exit_code == 0, result.output
     assert started == [True]
     assert (tmp_path / "site" / "pagefind" / "shards.json").is_file()
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 7])
+def test_contiguous_units_are_runs_in_id_order(count: int) -> None:
+    """build --jobs cuts the units in id order: every unit once, no empty run."""
+    from portal_gen.shards import contiguous_units
+
+    portal, _, _ = load_portal_only(str(ROOT / "mkdocs.yml"), now=NOW)
+    runs = contiguous_units(portal, count)
+    assert 1 <= len(runs) <= min(count, len(portal.units))
+    assert all(runs)
+    assert [unit for run in runs for unit in sorted(run)] == sorted(portal.units)
+
+
+def _many_documents(root: Path, units: int, documents: int) -> Path:
+    from tests.conftest import MKDOCS_YML, set_portal_options, write_files
+
+    files: dict[str, str | bytes] = {"mkdocs.yml": MKDOCS_YML}
+    for unit in range(units):
+        files[f"content/xa-{unit}/_unit.yml"] = f"name: Ủy ban nhân dân xã {unit}\ntype: xa\n"
+        for n in range(documents):
+            files[f"content/xa-{unit}/van-ban-{n}.md"] = (
+                f"---\ntitle: Văn bản {n} của xã {unit}\ncategory: khac\ndate: 2026-03-01\n"
+                f"---\nNội dung {n} về đất đai.\n"
+            )
+    root = write_files(root, files)
+    set_portal_options(root, search={"shard_size": 50})
+    return root
+
+
+def test_jobs_takes_bounded_slices_and_indexes_search_shards_as_they_are_rendered(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A portal larger than a worker's batch is cut into more slices than jobs, rendered
+    two at a time; a search shard is indexed as soon as its units are rendered, before the
+    last slices are; the site is the same as one process builds."""
+    import portal_gen.parallel as parallel
+    from portal_gen.plugins import search
+
+    root = _many_documents(tmp_path / "portal", units=3, documents=30)
+    single = tmp_path / "single"
+    result = cli("build", "--now", NOW, "-d", str(single), cwd=root)
+    assert result.exit_code == 0, result.output
+
+    slices: list[int] = []
+    real_slices = parallel.job_slices
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        parts = real_slices(*args, **kwargs)
+        slices.append(len(parts))
+        return parts
+
+    started: list[tuple[int, int]] = []  # (units rendered so far, shards started after)
+    real_advance = search._Indexing.advance
+
+    def recording(self: Any, rendered: Any) -> None:
+        real_advance(self, rendered)
+        started.append((len(rendered) if rendered is not None else 3, len(self.bundles)))
+
+    monkeypatch.setattr(parallel, "SLICE_DOCUMENTS", 15)
+    monkeypatch.setattr(parallel, "job_slices", counting)
+    monkeypatch.setattr(search._Indexing, "advance", recording)
+    site = tmp_path / "site"
+    result = cli("build", "--now", NOW, "--jobs", "2", "-d", str(site), cwd=root)
+    assert result.exit_code == 0, result.output
+    assert slices == [3], "90 documents, at most 15 × 2 a wave: one slice a unit"
+    units, shards = started[0]  # a unit a shard: each starts as soon as it is rendered
+    assert units < 3 and shards == units, "the first shards start while the others render"
+    assert started[-1] == (3, 3)
+    assert tree_bytes(site) == tree_bytes(single)
+    assert len(json.loads((site / "pagefind/shards.json").read_text())["bundles"]) == 3

@@ -24,7 +24,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,35 +214,40 @@ def _index(records: list[tuple[str, int, int]], output: Path, scratch: Path) -> 
 
 @dataclass
 class _Indexing:
-    """The search shards of a build, indexed (or kept) in the background."""
+    """The search shards of a build, indexed (or kept) in the background, one Pagefind
+    process after the other: each holds a few hundred MB, and it runs beside MkDocs writing
+    the pages (or the workers of ``build --jobs`` rendering theirs), which keep the cores
+    busy anyway."""
 
     #: records and new shards, removed in the background once linked into the site
     scratch: Path
-    #: name, its folder, and for a shard being indexed whether Pagefind succeeded
-    bundles: list[tuple[str, Path, Future[bool] | None]] = field(default_factory=list)
-    records: RecordStore | None = None
-    #: the lines of ``records`` this build indexed (document, digest)
-    used: list[tuple[str, str]] = field(default_factory=list)
+    groups: list[list[Document]]
+    #: shards of the site this build replaces, by name
+    previous: dict[str, Path]
+    pool: ThreadPoolExecutor
+    records: RecordStore | None
+    #: by shard number: name, its folder, and for a shard being indexed whether Pagefind
+    #: succeeded
+    bundles: dict[int, tuple[str, Path, Future[bool] | None]] = field(default_factory=dict)
+    #: by shard number: the lines of ``records`` this build indexed (document, digest)
+    used: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
+    def advance(self, rendered: Collection[str] | None) -> None:
+        """Start every shard not started yet whose units are all in ``rendered`` (all the
+        shards when None): their records are all written."""
+        store = self.records
+        if store is not None:
+            store.refresh()
+        for number, group in enumerate(self.groups):
+            if number in self.bundles:
+                continue
+            if rendered is not None and any(doc.unit_id not in rendered for doc in group):
+                continue
+            self._start(number, group, store)
+        if len(self.bundles) == len(self.groups):
+            self.pool.shutdown(wait=False)  # what was submitted still runs
 
-def _start_indexing(portal: Portal) -> _Indexing:
-    """Index the shards whose records changed, one Pagefind process after the other: each
-    holds a few hundred MB, and it runs beside MkDocs writing the pages (or the workers of
-    ``build --jobs`` rendering theirs), which keep the cores busy anyway."""
-    previous = _previous_bundles(portal)
-    work = portal.config.work_dir  # beside the site when it can be: hard links, no copies
-    if work is not None:
-        work.mkdir(parents=True, exist_ok=True)
-        # left by builds that failed, or by an interrupted removal in the background
-        clear_stale(work.glob(f"{SCRATCH_PREFIX}*"))
-    clear_stale(Path(MEMORY_FOLDER).glob(f"{PAGES_PREFIX}*"))  # of a build that was killed
-    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=work))
-    indexing = _Indexing(scratch)
-    pool = ThreadPoolExecutor(max_workers=1)
-    _close_writer(portal)
-    folder = _records_folder(portal)
-    store = indexing.records = RecordStore(folder) if folder is not None else None
-    for number, group in enumerate(shards(portal)):
+    def _start(self, number: int, group: list[Document], store: RecordStore | None) -> None:
         # The shard is named by its records' fingerprints: one whose records did not
         # change is kept from the previous site without reading them.
         keys: list[tuple[str, str]] = []
@@ -254,38 +259,77 @@ def _start_indexing(portal: Portal) -> _Indexing:
                 keys.append(key)
                 hasher.update(fingerprint)
         if store is None or not keys:
-            continue
-        indexing.used.extend(keys)
+            self.bundles[number] = ("", self.scratch, None)  # nothing to index: not listed
+            return
+        self.used[number] = keys
         name = f"{number:03d}-{hasher.hexdigest()[:16]}"
-        if name in previous:
-            indexing.bundles.append((name, previous[name], None))
-            continue
+        if name in self.previous:
+            self.bundles[number] = (name, self.previous[name], None)
+            return
         # The lines are read by the indexing process, not here: writing 1,500 pages took
         # this process (which renders meanwhile) 1 to 4 s, and a thread of it waits for
         # the interpreter lock between its writes (3 s).
         records = [store.location(*key) for key in keys]
-        output = scratch / "index" / name
-        job = pool.submit(_index, records, output, scratch)
-        indexing.bundles.append((name, output, job))
-    pool.shutdown(wait=False)
+        output = self.scratch / "index" / name
+        self.bundles[number] = (
+            name,
+            output,
+            self.pool.submit(_index, records, output, self.scratch),
+        )
+
+    def listed(self) -> list[tuple[str, Path, Future[bool] | None]]:
+        """The shards to link into the site, in order."""
+        return [self.bundles[number] for number in sorted(self.bundles) if self.bundles[number][0]]
+
+
+def _start_indexing(portal: Portal) -> _Indexing:
+    """Get ready to index the shards as their records are written (:meth:`_Indexing.advance`)."""
+    previous = _previous_bundles(portal)
+    work = portal.config.work_dir  # beside the site when it can be: hard links, no copies
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+        # left by builds that failed, or by an interrupted removal in the background
+        clear_stale(work.glob(f"{SCRATCH_PREFIX}*"))
+    clear_stale(Path(MEMORY_FOLDER).glob(f"{PAGES_PREFIX}*"))  # of a build that was killed
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=work))
+    _close_writer(portal)
+    folder = _records_folder(portal)
+    store = RecordStore(folder) if folder is not None else None
+    return _Indexing(scratch, shards(portal), previous, ThreadPoolExecutor(max_workers=1), store)
+
+
+def _indexing(portal: Portal) -> _Indexing:
+    """The indexing of this build, started at the first call."""
+    indexing = portal.memo.get(_INDEXING)
+    if not isinstance(indexing, _Indexing):
+        indexing = portal.memo[_INDEXING] = _start_indexing(portal)
     return indexing
+
+
+@hookimpl
+def portal_units_rendered(portal: Portal, units: frozenset[str]) -> None:
+    """Workers of ``build --jobs`` rendered these units: index the shards they complete."""
+    if enabled(portal) and portal.published:
+        _indexing(portal).advance(units)
 
 
 @hookimpl
 def portal_documents_rendered(portal: Portal) -> None:
     """Every record is written: index while MkDocs writes the pages."""
     if enabled(portal) and portal.published:
-        portal.memo[_INDEXING] = _start_indexing(portal)
+        _indexing(portal).advance(None)
 
 
 @hookimpl(trylast=True)  # the other plugins write their files while Pagefind indexes
 def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     if not enabled(portal) or not portal.published:
         return
-    indexing = portal.memo.pop(_INDEXING, None) or _start_indexing(portal)
+    indexing = _indexing(portal)
+    del portal.memo[_INDEXING]
+    indexing.advance(None)
     listed = []
     try:
-        for name, folder, indexed in indexing.bundles:
+        for name, folder, indexed in indexing.listed():
             if indexed is not None and not indexed.result():
                 continue  # said loudly by _pagefind
             writer.link_tree(f"{BUNDLE}/{name}", folder)
@@ -296,7 +340,9 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     if indexing.records is not None:
         # Only now, at the end of the build: a build that fails earlier drops no line a
         # page kept from the previous site still needs.
-        indexing.records.compact(indexing.used)
+        indexing.records.compact(
+            key for number in sorted(indexing.used) for key in indexing.used[number]
+        )
         indexing.records.close()
 
 

@@ -90,31 +90,41 @@ class RecordStore:
         #: document → the key of its newest line, whatever its digest
         self._newest: dict[str, tuple[str, str]] = {}
         self._lines = 0
+        #: file → how many of its bytes were read (whole lines)
+        self._read: dict[Path, int] = {}
         self._streams: dict[int, IO[bytes]] = {}
-        if folder.is_dir():
-            self._scan(sorted(folder.glob(f"*{SUFFIX}")))
+        self.refresh()
 
-    def _scan(self, files: list[Path]) -> None:
-        self.files, self._where, self._newest, self._lines = files, {}, {}, 0
-        for number, path in enumerate(files):
-            offset = 0
-            with path.open("rb") as stream:
-                for line in stream:
-                    key, tab, _ = line.partition(b"\t")
-                    if tab and line.endswith(b"\n"):  # a line cut short by a crash: skipped
-                        src_uri, digest = json.loads(key)
-                        # of the record alone: an edit past its first words changes the
-                        # document's digest, not its record
-                        record = hashlib.blake2b(line[len(key) + 1 :], digest_size=16)
-                        self._where[(src_uri, digest)] = (
-                            number,
-                            offset,
-                            len(line),
-                            record.digest(),
-                        )
-                        self._newest[src_uri] = (src_uri, digest)
-                        self._lines += 1
-                    offset += len(line)
+    def refresh(self) -> None:
+        """Read the lines added since the store was made or last refreshed: the workers of
+        ``build --jobs`` go on adding theirs while the first shards are indexed. A line not
+        ended yet (being written, or cut short by a crash) is left for the next time."""
+        if not self.folder.is_dir():
+            return
+        for path in sorted(self.folder.glob(f"*{SUFFIX}")):  # names sort oldest first
+            if path not in self._read:
+                self._read[path] = 0
+                self.files.append(path)
+            self._read[path] = self._read_lines(self.files.index(path), path)
+
+    def _read_lines(self, number: int, path: Path) -> int:
+        offset = self._read[path]
+        with path.open("rb") as stream:
+            stream.seek(offset)
+            for line in stream:
+                if not line.endswith(b"\n"):
+                    break
+                key, tab, _ = line.partition(b"\t")
+                if tab:
+                    src_uri, digest = json.loads(key)
+                    # of the record alone: an edit past its first words changes the
+                    # document's digest, not its record
+                    record = hashlib.blake2b(line[len(key) + 1 :], digest_size=16)
+                    self._where[(src_uri, digest)] = (number, offset, len(line), record.digest())
+                    self._newest[src_uri] = (src_uri, digest)
+                    self._lines += 1
+                offset += len(line)
+        return offset
 
     def find(self, src_uri: str, digest: str) -> tuple[str, str] | None:
         """The line to index for a document: the one of its current bytes, else its newest
@@ -173,7 +183,8 @@ class RecordStore:
         self.close()
         for path in self.files:
             path.unlink(missing_ok=True)
-        self._scan([target])
+        self.files, self._where, self._newest, self._lines, self._read = [], {}, {}, 0, {}
+        self.refresh()
 
 
 # -- a shard's pages, indexed in a process of its own ------------------------------------

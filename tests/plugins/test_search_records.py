@@ -214,3 +214,26 @@ def test_an_index_that_cannot_be_made_is_said_with_its_fix(
     assert "records-gone.jsonl" in message, "the cause, as the indexing process said it"
     assert "chạy lại lệnh build" in message
     assert not (tmp_path / "out").exists()
+
+
+def test_a_store_reads_the_lines_other_processes_add_later(tmp_path: Path) -> None:
+    """build --jobs indexes the first shards while workers still write records: the store
+    reads what was added since, and a line being written only once it is whole."""
+    folder = tmp_path / "search"
+    write(folder, ("a/1.md", "d1", "một"))
+    store = RecordStore(folder)
+    write(folder, ("b/2.md", "d2", "hai"))
+    newest = max(folder.iterdir())
+    whole = newest.read_bytes()
+    with newest.open("ab") as stream:  # a worker halfway through its next line
+        stream.write(b'["c/3.md", "d3"]\t"b')
+    assert store.get("b/2.md", "d2") is None
+    store.refresh()
+    assert store.get("b/2.md", "d2") == "hai"
+    assert store.find("c/3.md", "d3") is None
+    with newest.open("ab") as stream:
+        stream.write(b'a"\n')
+    store.refresh()
+    assert store.get("c/3.md", "d3") == "ba"
+    assert store.get("a/1.md", "d1") == "một"
+    assert newest.read_bytes().startswith(whole)
