@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from portal_gen.incremental import page_key
@@ -148,3 +149,33 @@ def test_the_search_index_is_waited_for_after_every_other_file() -> None:
     pm = get_plugin_manager(PortalConfig(Path(), Path("content")), entry_points=False)
     called = [impl.plugin_name for impl in reversed(pm.hook.portal_write_files.get_hookimpls())]
     assert called[-1] == "search" and len(called) > 3, called
+
+
+def test_rendered_bodies_wait_for_their_templates_as_utf8(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between MkDocs' two passes every page's body is held: as UTF-8 bytes (40 % smaller
+    for Vietnamese text), read back as the same text by the templates."""
+    from mkdocs.structure.pages import Page
+
+    import portal_gen.mkdocs_plugin as adapter
+
+    held: list[tuple[object, str | None]] = []
+    real_on_env = adapter.PortalPlugin.on_env
+
+    def on_env(self: adapter.PortalPlugin, env: object, *, config: object, files: object) -> object:
+        for file in files.documentation_pages():  # type: ignore[attr-defined]
+            page = file.page
+            if isinstance(page, Page) and page.content is not None:
+                held.append((page.__dict__.get("_utf8_content"), page.content))
+        return real_on_env(self, env, config=config, files=files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(adapter.PortalPlugin, "on_env", on_env)
+    root = copy_site("tiny")
+    result = cli("build", "--now", NOW, cwd=root)
+    assert result.exit_code == 0, result.output
+    assert held
+    for utf8, text in held:
+        assert isinstance(utf8, bytes) and isinstance(text, str)
+        assert utf8.decode() == text
+    assert any("<p>" in text and not text.isascii() for _, text in held if text)
