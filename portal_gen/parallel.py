@@ -166,7 +166,7 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
             shard = {"shard": (part.index, part.count), "slice": part, "rendered": rendered.set}
             args = (config_file, str(folder), str(log), {**overrides, **shard}, go)
             process = context.Process(target=_work, args=args)
-            workers.append(_Worker(process, folder, log, rendered, go, part))
+            workers.append(_Worker(process, part, folder, log, rendered, go))
         for worker in workers:
             worker.process.start()
         staging = new_staging_dir(final)
@@ -183,7 +183,7 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
         extras = {str(staging / rel) for rel in writer.written}
         for worker in workers:
             _merge_tree(
-                worker.part,
+                worker.output,
                 staging,
                 move=True,
                 skip={MANIFEST, SHARD_WORK_DIR},
@@ -207,13 +207,14 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
-    part: Path
+    slice: Slice
+    #: the folder its pages are written to
+    output: Path
     log: Path
     #: set by the worker once its Markdown is rendered (its search records written)
     rendered: multiprocessing.synchronize.Event
     #: set by the coordinator when the worker may start
     go: multiprocessing.synchronize.Event
-    slice: Slice
     #: its units were announced as rendered
     announced: bool = False
 

@@ -179,3 +179,14 @@ def test_rendered_bodies_wait_for_their_templates_as_utf8(
         assert isinstance(utf8, bytes) and isinstance(text, str)
         assert utf8.decode() == text
     assert any("<p>" in text and not text.isascii() for _, text in held if text)
+
+
+def test_a_held_body_reads_back_as_it_was_given() -> None:
+    """Whatever a plugin returns as a page's body comes back the same, lone surrogates
+    included (MkDocs writes them as character references)."""
+    from portal_gen.mkdocs_plugin import _CompactPage
+
+    page = object.__new__(_CompactPage)
+    for body in ("Lấy ý kiến <b>nhân dân</b>", "lẻ \ud800 một nửa", "", None):
+        page.content = body
+        assert page.content == body

@@ -47,7 +47,7 @@ def test_slices_share_out_units_and_pages(count: int) -> None:
     except the navigation pages, which every slice renders."""
     portal, _, pm = load_portal_only(str(ROOT / "mkdocs.yml"), now=NOW)
     plan = plan_site(portal, pm)
-    nav = [page.src_uri for page in plan.pages.values() if page.nav] + list(portal.pages)
+    nav = plan.nav_pages
     parts = [slice_of(portal, index, count, nav_pages=nav) for index in range(count)]
     units = [unit for part in parts for unit in part.units]
     assert sorted(units) == sorted(portal.units)

@@ -227,8 +227,8 @@ class _Indexing:
     pool: ThreadPoolExecutor
     records: RecordStore | None
     #: by shard number: name, its folder, and for a shard being indexed whether Pagefind
-    #: succeeded
-    bundles: dict[int, tuple[str, Path, Future[bool] | None]] = field(default_factory=dict)
+    #: succeeded; None for a shard without records (not listed)
+    bundles: dict[int, tuple[str, Path, Future[bool] | None] | None] = field(default_factory=dict)
     #: by shard number: the lines of ``records`` this build indexed (document, digest)
     used: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
@@ -259,7 +259,7 @@ class _Indexing:
                 keys.append(key)
                 hasher.update(fingerprint)
         if store is None or not keys:
-            self.bundles[number] = ("", self.scratch, None)  # nothing to index: not listed
+            self.bundles[number] = None
             return
         self.used[number] = keys
         name = f"{number:03d}-{hasher.hexdigest()[:16]}"
@@ -279,7 +279,7 @@ class _Indexing:
 
     def listed(self) -> list[tuple[str, Path, Future[bool] | None]]:
         """The shards to link into the site, in order."""
-        return [self.bundles[number] for number in sorted(self.bundles) if self.bundles[number][0]]
+        return [bundle for _, bundle in sorted(self.bundles.items()) if bundle is not None]
 
 
 def _start_indexing(portal: Portal) -> _Indexing:

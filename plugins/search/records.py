@@ -84,6 +84,12 @@ class RecordStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._streams: dict[int, IO[bytes]] = {}
+        self._forget()
+        self.refresh()
+
+    def _forget(self) -> None:
+        """Start over: no file read yet."""
         self.files: list[Path] = []
         #: (document, digest) → (file, offset, length, digest of the record) of its newest line
         self._where: dict[tuple[str, str], tuple[int, int, int, bytes]] = {}
@@ -92,8 +98,6 @@ class RecordStore:
         self._lines = 0
         #: file → how many of its bytes were read (whole lines)
         self._read: dict[Path, int] = {}
-        self._streams: dict[int, IO[bytes]] = {}
-        self.refresh()
 
     def refresh(self) -> None:
         """Read the lines added since the store was made or last refreshed: the workers of
@@ -183,7 +187,7 @@ class RecordStore:
         self.close()
         for path in self.files:
             path.unlink(missing_ok=True)
-        self.files, self._where, self._newest, self._lines, self._read = [], {}, {}, 0, {}
+        self._forget()
         self.refresh()
 
 
