@@ -1,0 +1,98 @@
+"""When each phase of a portal-gen build starts and ends, in seconds from the start.
+
+    python bench/timeline.py build -f mkdocs.yml -d site           # a cold or warm build
+    python bench/timeline.py build -f mkdocs.yml --jobs 2 -d site  # workers too (by pid)
+
+Runs ``portal-gen`` with these arguments in this process, having wrapped the phases that
+matter for speed: loading and checking the portal, planning the generated pages, choosing
+the pages kept from the previous site, the Markdown pass (until ``on_env``), the templates
+(until ``on_post_build``), the portal-wide files, and each Pagefind run. A profiler says
+where the CPU goes; this says what waits for what (a rebuild's Pagefind run starts only
+once the portal is loaded and planned, and ends after everything else).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+START = time.perf_counter()
+
+#: (module, attribute, label) of what is timed: an attribute "Class.method" wraps a method
+PHASES = [
+    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_config", "config"),
+    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_files", "files (load, plan, keep)"),
+    ("portal_gen.mkdocs_plugin", "load_portal", "load and check"),
+    ("portal_gen.mkdocs_plugin", "plan_site", "plan"),
+    ("portal_gen.mkdocs_plugin", "_keep_unchanged", "pages kept from the previous site"),
+    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_env", "Markdown done (on_env)"),
+    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_post_build", "templates done (post_build)"),
+    ("portal_gen.mkdocs_plugin", "write_extras", "portal-wide files"),
+    ("portal_gen.parallel", "prepare", "--jobs: load, check, plan"),
+    ("portal_gen.parallel", "write_extras", "--jobs: portal-wide files"),
+    ("portal_gen.parallel", "replace_dir", "--jobs: site in place"),
+    ("portal_gen.plugins.search", "_index", "Pagefind (one shard)"),
+]
+
+
+def stamp(text: str) -> None:
+    moment = time.perf_counter() - START
+    # a --jobs worker's stderr is its log, which the coordinator prints at the end
+    print(f"[timeline] {moment:7.2f} s  pid {os.getpid():>6}  {text}", file=sys.stderr, flush=True)
+
+
+def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
+    depth = 0  # a recursive call is not a phase of its own
+
+    @functools.wraps(function)  # keeps pluggy's hookimpl marker
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal depth
+        depth += 1
+        if depth == 1:
+            stamp(f"> {label}")
+        try:
+            return function(*args, **kwargs)
+        finally:
+            depth -= 1
+            if depth == 0:
+                stamp(f"< {label}")
+
+    return wrapper
+
+
+def install() -> None:
+    import importlib
+
+    for module_name, attribute, label in PHASES:
+        owner: Any = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        setattr(owner, name, timed(getattr(owner, name), label))
+
+
+def main() -> None:
+    install()  # before the plugin manager registers the search plugin's functions
+    stamp("imported")
+    from portal_gen.cli import run
+
+    sys.argv = ["portal-gen", *sys.argv[1:]]
+    exit_ = os._exit
+
+    def end(code: int) -> None:  # the CLI ends with os._exit, skipping `finally`
+        stamp(f"end (exit {code})")
+        exit_(code)
+
+    os._exit = end  # type: ignore[assignment]
+    try:
+        run()
+    finally:
+        stamp("end")
+
+
+if __name__ == "__main__":
+    main()
