@@ -41,8 +41,11 @@ PHASES = [
 
 def stamp(text: str) -> None:
     moment = time.perf_counter() - START
-    # a --jobs worker's stderr is its log, which the coordinator prints at the end
-    print(f"[timeline] {moment:7.2f} s  pid {os.getpid():>6}  {text}", file=sys.stderr, flush=True)
+    line = f"[timeline] {moment:7.2f} s  pid {os.getpid():>6}  {text}\n"
+    # One write of the whole line: print() writes the text and its newline apart, and the
+    # indexing thread's stamps then land inside the main thread's lines. A --jobs
+    # worker's descriptor 2 is its log, which the coordinator prints at the end.
+    os.write(2, line.encode())
 
 
 def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
