@@ -14,38 +14,46 @@ once the portal is loaded and planned, and ends after everything else).
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 START = time.perf_counter()
 
-#: (module, attribute, label) of what is timed: an attribute "Class.method" wraps a method
-PHASES = [
-    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_config", "config"),
-    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_files", "files (load, plan, keep)"),
-    ("portal_gen.mkdocs_plugin", "load_portal", "load and check"),
-    ("portal_gen.mkdocs_plugin", "plan_site", "plan"),
-    ("portal_gen.mkdocs_plugin", "_keep_unchanged", "pages kept from the previous site"),
-    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_env", "Markdown done (on_env)"),
-    ("portal_gen.mkdocs_plugin", "PortalPlugin.on_post_build", "templates done (post_build)"),
-    ("portal_gen.mkdocs_plugin", "write_extras", "portal-wide files"),
-    ("portal_gen.parallel", "prepare", "--jobs: load, check, plan"),
-    ("portal_gen.parallel", "write_extras", "--jobs: portal-wide files"),
-    ("portal_gen.parallel", "replace_dir", "--jobs: site in place"),
-    ("portal_gen.plugins.search", "_index", "Pagefind (one shard)"),
-]
+#: by module, (attribute, label) of what is timed; an attribute "Class.method" is a method
+PHASES = {
+    "portal_gen.mkdocs_plugin": [
+        ("PortalPlugin.on_config", "config"),
+        ("PortalPlugin.on_files", "files (load, plan, keep)"),
+        ("load_portal", "load and check"),
+        ("plan_site", "plan"),
+        ("_keep_unchanged", "pages kept from the previous site"),
+        ("PortalPlugin.on_env", "Markdown done (on_env)"),
+        ("PortalPlugin.on_post_build", "templates done (post_build)"),
+        ("write_extras", "portal-wide files"),
+    ],
+    "portal_gen.parallel": [
+        ("prepare", "--jobs: load, check, plan"),
+        ("write_extras", "--jobs: portal-wide files"),
+        ("replace_dir", "--jobs: site in place"),
+    ],
+    "portal_gen.plugins.search": [("_index", "Pagefind (one shard)")],
+}
+#: the indexing thread stamps too: a stamp's moment and its line go out together, in order
+_STAMPING = threading.Lock()
 
 
 def stamp(text: str) -> None:
-    moment = time.perf_counter() - START
-    line = f"[timeline] {moment:7.2f} s  pid {os.getpid():>6}  {text}\n"
-    # One write of the whole line: print() writes the text and its newline apart, and the
-    # indexing thread's stamps then land inside the main thread's lines. A --jobs
-    # worker's descriptor 2 is its log, which the coordinator prints at the end.
-    os.write(2, line.encode())
+    with _STAMPING:
+        moment = time.perf_counter() - START
+        line = f"[timeline] {moment:7.2f} s  pid {os.getpid():>6}  {text}\n"
+        # One write of the whole line (print() writes the text and its newline apart). A
+        # --jobs worker's descriptor 2 is its log, which the coordinator prints at the end.
+        os.write(2, line.encode())
 
 
 def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
@@ -68,14 +76,14 @@ def timed(function: Callable[..., Any], label: str) -> Callable[..., Any]:
 
 
 def install() -> None:
-    import importlib
-
-    for module_name, attribute, label in PHASES:
-        owner: Any = importlib.import_module(module_name)
-        *path, name = attribute.split(".")
-        for part in path:
-            owner = getattr(owner, part)
-        setattr(owner, name, timed(getattr(owner, name), label))
+    for module_name, phases in PHASES.items():
+        module = importlib.import_module(module_name)
+        for attribute, label in phases:
+            owner: Any = module
+            *path, name = attribute.split(".")
+            for part in path:
+                owner = getattr(owner, part)
+            setattr(owner, name, timed(getattr(owner, name), label))
 
 
 def main() -> None:

@@ -4,10 +4,11 @@ A slice holds whole units (a unit's documents, attachments and pages stay togeth
 every page renders exactly as in a single build. ``--shard`` balances the units between its
 slices (they run side by side on separate machines); ``build --jobs`` cuts the units, in id
 order, into runs of a bounded size that its workers take one after the other, so that the
-first runs are rendered (and their search shards indexed) while later ones wait. Pages
-that every page links to through the navigation are rendered by every slice; the other portal-wide pages (listings by category
-and year, the supervisors' matrix...) are dealt out between slices. The assignment depends
-only on the content and the number of slices, so any machine computes the same one.
+first runs are rendered (and their search shards indexed) while later ones wait. Pages that
+every page links to through the navigation are rendered by every slice; the other
+portal-wide pages (listings by category and year, the supervisors' matrix...) are dealt out
+between slices. The assignment depends only on the content and the number of slices, so any
+machine computes the same one.
 """
 
 from __future__ import annotations

@@ -40,7 +40,13 @@ def test_the_timeline_stamps_each_phase_in_order(
     what = [text for _, _, text in stamps]
     if jobs:
         parent = stamps[0][1]
-        assert {pid for _, pid, _ in stamps} - {parent}, "the workers' stamps are printed"
+        workers = {pid for _, pid, _ in stamps} - {parent}
+        assert workers, "the workers' stamps are printed"
+        for worker in workers:  # each renders its slice: Markdown, then templates
+            own = [text for _, pid, text in stamps if pid == worker]
+            assert own.index("> templates done (post_build)") > own.index(
+                "> Markdown done (on_env)"
+            )
         expected = ["> --jobs: load, check, plan", "> --jobs: portal-wide files"]
     else:
         expected = ["> load and check", "> plan", "> Markdown done (on_env)"]
