@@ -6,9 +6,11 @@ templates, the navigation, the site-wide template data such as the announcement 
 own part (a document's bytes and template data and which of its links resolve, or a generated
 page's Markdown and data). A page whose key is the one recorded by the previous build, and
 whose file in the previous site is still the one written then (size, time, inode), is not
-rendered: that file is hard-linked into the new site. A file whose size, time or inode
-changed (a site restored from a CI cache, say) is kept when its bytes are still the ones
-written then (their digest is recorded). What MkDocs said about the page when it was
+rendered: that file stays. When most of the site is kept, what the build wrote is moved in
+among the kept files (``staging.update_in_place``); otherwise the kept files are hard-linked
+into the new site, which replaces the old one (:meth:`PageReuse.link_into`). A file whose
+size, time or inode changed (a site restored from a CI cache, say) is kept when its bytes are
+still the ones written then (their digest is recorded). What MkDocs said about the page when it was
 rendered (a broken link...) is said again, so ``--strict`` fails the same way.
 
 Files copied as they are (attachments, theme assets) are kept the same way, keyed by their
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from portal_gen.cache import digest, write_atomic
+from portal_gen.staging import link_tree
 
 __all__ = ["PageReuse", "build_key", "file_key", "page_key", "site_cache_dir"]
 
@@ -191,7 +194,8 @@ class PageReuse:
         self._new: dict[str, _Entry] = {}
         self._pending: dict[str, str] = {}
         self.kept: list[str] = []
-        self._linked = 0
+        #: folders of the previous site kept whole (a search shard), relative to the site
+        self.kept_trees: list[str] = []
 
     def _load(self) -> dict[str, _Entry]:
         try:
@@ -214,8 +218,8 @@ class PageReuse:
             return {}
 
     def keep(self, dest_uri: str, key: str) -> bool:
-        """Whether the previous output for ``dest_uri`` can be kept (then it will be linked
-        into the new site, and what MkDocs said about it is said again)."""
+        """Whether the previous output for ``dest_uri`` can be kept (then it stays in the
+        site, and what MkDocs said about it is said again)."""
         entry = self._old.get(dest_uri)
         if entry is not None and entry.key == key:
             entry = entry.matches(f"{self._previous_prefix}{dest_uri}")
@@ -230,11 +234,32 @@ class PageReuse:
         self._pending[dest_uri] = key
         return False
 
+    def keep_tree(self, rel: str, source: Path) -> bool:
+        """Whether ``source`` is the folder ``rel`` of the previous site: then it stays."""
+        if os.path.abspath(source) != os.path.abspath(f"{self.previous}/{rel}"):  # noqa: PTH100
+            return False
+        self.kept_trees.append(rel)
+        return True
+
+    def in_place_pays(self, site_dir: Path) -> bool:
+        """Whether moving what this build wrote (in ``site_dir``) in among the kept files
+        costs less than linking the kept files into ``site_dir``: one rename a file written,
+        against a link a file kept (and the old site's files unlinked afterwards)."""
+        kept = len(self.kept)
+        for rel in self.kept_trees:
+            kept += sum(len(names) for _, _, names in os.walk(self.previous / rel))
+        written = 0
+        for _, _, names in os.walk(site_dir):
+            written += len(names)
+            if written > kept:
+                return False
+        return self.previous.is_dir()
+
     def link_into(self, site_dir: Path) -> None:
-        """Put the outputs kept so far into the new site (hard links: no bytes copied)."""
+        """Put what was kept into the new site (hard links: no bytes copied)."""
         previous, site = str(self.previous), str(site_dir)
         made: set[str] = set()
-        for dest_uri in self.kept[self._linked :]:
+        for dest_uri in self.kept:
             target = f"{site}/{dest_uri}"
             parent = target.rpartition("/")[0]
             if parent not in made:
@@ -261,7 +286,8 @@ class PageReuse:
                     entry.digest,
                     entry.messages,
                 )
-        self._linked = len(self.kept)
+        for rel in self.kept_trees:
+            link_tree(self.previous / rel, site_dir / rel)
 
     def record(self, site_dir: Path, messages: Mapping[str, list[tuple[int, str, str]]]) -> None:
         """Note what this build wrote, to be kept by the next one."""

@@ -5,7 +5,8 @@ MkDocs events → core → hooks. ``mkdocs build`` with ``plugins: [portal]`` an
 
 - ``on_config``: translate mkdocs.yml into a :class:`PortalConfig`, add portal-gen's theme
   folder after the portal's own ``custom_dir``, and (for ``build``) redirect the output to a
-  temporary folder that replaces the old site only when the build succeeds.
+  temporary folder that replaces the old site (or, when most of the old site is kept, is
+  moved in among its kept files) only when the build succeeds.
 - ``on_files``: load and check the content (all problems at once), then hide internal
   documents and their files, keep documents out of the nav, add generated pages.
 - ``on_env``: the Markdown is converted: plugins may start indexing it
@@ -62,7 +63,7 @@ from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
 from portal_gen.shards import SHARD_WORK_DIR, Slice, slice_of, write_manifest
-from portal_gen.staging import new_staging_dir, replace_dir
+from portal_gen.staging import new_staging_dir, replace_dir, update_in_place
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -145,6 +146,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         #: the cache of this output folder, when pages of the previous site may be kept
         self._site_cache: Path | None = None
         self._reuse: PageReuse | None = None
+        #: files and folders of the previous site this build keeps where they are, when
+        #: what it wrote is moved in among them rather than the site replaced
+        self._kept: tuple[list[str], list[str]] | None = None
         self._build_key = ""
         self._messages: PageMessages | None = None
 
@@ -157,7 +161,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         # MkDocs keeps plugin instances across builds in one process (serve, tests): nothing
         # of the previous build may carry over.
         self.diagnostics, self.plan = [], None
-        self._site_cache, self._reuse, self._build_key = None, None, ""
+        self._site_cache, self._reuse, self._build_key, self._kept = None, None, "", None
         self.portal_config = portal_config_from(config, self.config, self.overrides)
         # `mkdocs serve --clean` also says "build", but serves its own temporary folder.
         if self.command == "build" and not Path(config.site_dir).name.startswith("mkdocs_"):
@@ -312,8 +316,6 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.plan is not None and self.pm is not None and self.portal_config is not None
         site_dir = Path(config.site_dir)
-        if self._reuse is not None:
-            self._reuse.link_into(site_dir)
         shard = self.portal_config.shard
         if shard is None:
             units = sorted(map(repr, self.plan.portal.units.values()))
@@ -321,9 +323,15 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             write_extras(self.plan, self.pm, site_dir, reuse=self._reuse, build_key=extras_key)
         else:  # a slice leaves portal-wide files to the merge
             write_manifest(site_dir, self.plan.portal, shard)
-        if self._reuse is not None and self._messages is not None:
-            self._reuse.record(site_dir, self._messages.by_output)
-            self._reuse.save()  # only once the site is whole
+        reuse = self._reuse
+        if reuse is not None:
+            if reuse.in_place_pays(site_dir):  # the rest moves in among the kept files
+                self._kept = (reuse.kept, reuse.kept_trees)
+            else:
+                reuse.link_into(site_dir)
+            if self._messages is not None:
+                reuse.record(site_dir, self._messages.by_output)
+                reuse.save()  # only once the site is whole
         self._end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -352,10 +360,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._staging_dir = self._final_site_dir = None
         if staging is None or final is None:
             return
+        kept, self._kept = self._kept, None
         if self._failed or not staging.is_dir():
             shutil.rmtree(staging, ignore_errors=True)
             return
-        replace_dir(staging, final)
+        if kept is not None:
+            update_in_place(staging, final, kept=kept[0], kept_trees=kept[1])
+        else:
+            replace_dir(staging, final)
 
 
 def portal_config_from(
@@ -513,8 +525,7 @@ def _keep_unchanged(
     reuse: PageReuse, plan: SitePlan, pm: pluggy.PluginManager, files: Files, config: MkDocsConfig
 ) -> str:
     """Exclude from rendering the pages (and copies) whose output would be the same as in
-    the previous site; they are linked into the new site after the build. Returns the
-    build-wide part of the keys."""
+    the previous site: those files stay. Returns the build-wide part of the keys."""
     portal = plan.portal
     build = build_key(
         config_file=config.config_file_path,

@@ -68,8 +68,8 @@ class SiteWriter:
 
     def unchanged(self, rel: str, *inputs: object) -> bool:
         """Whether the previous build wrote ``rel`` from the same ``inputs`` (and the same
-        code, settings and units); if so the file is already in the new site and the caller
-        skips it, otherwise the caller writes it as usual.
+        code, settings and units); if so that file is kept and the caller skips it,
+        otherwise the caller writes it as usual.
 
         ``inputs`` must hold everything the file is made of besides the code, mkdocs.yml and
         the units: for documents, :attr:`Document.state` (their bytes and attachments) and
@@ -82,7 +82,6 @@ class SiteWriter:
 
         clean = self._clean(rel)
         if self._reuse.keep(clean, page_key(self._build_key, "file", clean, *inputs)):
-            self._reuse.link_into(self.site_dir)
             self.written.append(clean)
             return True
         return False
@@ -105,10 +104,23 @@ class SiteWriter:
 
     def link_tree(self, rel: str, source: Path) -> None:
         """Put a folder of files already made (by the previous build, or by a plugin in a
-        work folder) at ``rel``, without copying bytes where the file system allows."""
+        work folder) at ``rel``, without copying bytes where the file system allows; the
+        previous site's own folder ``rel`` is simply kept."""
         from portal_gen.staging import link_tree
 
+        if self._reuse is not None and self._reuse.keep_tree(self._clean(rel), source):
+            return
         link_tree(source, self.path(rel))
+
+    def move_tree(self, rel: str, source: Path) -> None:
+        """Put at ``rel`` a folder of files a plugin made in a work folder and no longer
+        needs: moved in one rename where it can be, else as :meth:`link_tree` puts it."""
+        target = self.path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            source.rename(target)
+        except OSError:  # another file system, or `rel` is there already
+            self.link_tree(rel, source)
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))

@@ -1,17 +1,25 @@
 """Writing a site so that readers never see half of one.
 
 A build writes into a hidden sibling folder of the site; only a complete site replaces the
-previous one, by renaming. The previous site is removed afterwards, in the background.
+previous one. A cold build's folder replaces the previous site by renaming; the previous
+site is removed afterwards, in the background (:func:`replace_dir`). A rebuild that keeps
+most of the previous site writes only what changed into that folder and moves it in among
+the kept files (:func:`update_in_place`): hard-linking thousands of kept files into a new
+folder, and unlinking the old ones, took most of a 7 s rebuild of 5,000 documents.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import tempfile
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
@@ -22,6 +30,7 @@ __all__ = [
     "new_staging_dir",
     "remove_in_background",
     "replace_dir",
+    "update_in_place",
 ]
 
 #: how long the background removal of a replaced site may take before it counts as stopped
@@ -46,6 +55,129 @@ def replace_dir(staging: Path, final: Path) -> None:
     staging.replace(final)
     if old is not None:
         remove_in_background(old)
+
+
+def update_in_place(
+    staging: Path, final: Path, *, kept: Collection[str], kept_trees: Collection[str] = ()
+) -> None:
+    """Make ``final`` the site built in ``staging`` plus the files of ``final`` this build
+    kept (``kept``, and every file under the folders ``kept_trees``; paths relative to the
+    site, with ``/``). What ``staging`` holds is moved in: a folder ``final`` lacks in one
+    rename, a file by a rename over the old one (a reader gets the old file or the new one,
+    never part of one), in each folder its subfolders before its files. Only then is the
+    rest of ``final`` removed, its folders in the background.
+
+    Ctrl-C and TERM take effect once this is done. A power cut during it leaves a mix of
+    old and new files, which the next build tells apart (by their size, time and inode)
+    and renders again."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+    with _uninterrupted():
+        placed, moved = _move_in(staging, final, "", trash)
+        wanted = set(kept) | placed
+        whole = set(kept_trees) | moved
+        parents = {
+            path[:cut]
+            for path in (*wanted, *whole)
+            for cut in (i for i, char in enumerate(path) if char == "/")
+        }
+        _prune(final, "", wanted, whole, parents, trash)
+    shutil.rmtree(staging, ignore_errors=True)  # only folders, emptied
+    if any(trash.iterdir()):
+        remove_in_background(trash)
+    else:
+        trash.rmdir()
+
+
+def _move_in(staging: Path, final: Path, rel: str, trash: Path) -> tuple[set[str], set[str]]:
+    """Move the files under ``staging/rel`` to ``final/rel``: whole folders where ``final``
+    has none, else file by file. Returns the files and the folders moved. (Paths are
+    strings: a rebuild moves few files, but a build that replaces most of a site moves in
+    thousands.)"""
+    files: set[str] = set()
+    folders: set[str] = set()
+    replaced: list[tuple[str, str]] = []
+    with os.scandir(f"{staging}/{rel}" if rel else staging) as entries:
+        for entry in sorted(entries, key=lambda entry: entry.name):
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            target = f"{final}/{path}"
+            if not entry.is_dir(follow_symlinks=False):
+                replaced.append((entry.path, path))
+                continue
+            there = _kind(target)
+            if there == "folder":
+                more_files, more_folders = _move_in(staging, final, path, trash)
+                files |= more_files
+                folders |= more_folders
+                continue
+            if there == "file":  # a file where the folder goes
+                os.unlink(target)  # noqa: PTH108
+            os.rename(entry.path, target)  # noqa: PTH104
+            folders.add(path)
+    for source, path in replaced:  # after the folders beside them (a page's images...)
+        target = f"{final}/{path}"
+        if _kind(target) == "folder":  # a folder where the file goes
+            _discard(target, trash)
+        os.replace(source, target)  # noqa: PTH105
+        files.add(path)
+    return files, folders
+
+
+def _kind(path: str) -> str | None:
+    """``"folder"``, ``"file"`` (anything else, a symbolic link too) or None (nothing)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    return "folder" if stat.S_ISDIR(mode) else "file"
+
+
+def _prune(
+    final: Path, rel: str, wanted: set[str], whole: set[str], parents: set[str], trash: Path
+) -> None:
+    """Remove from ``final/rel`` what is neither wanted nor under a ``whole`` folder."""
+    with os.scandir(f"{final}/{rel}" if rel else final) as entries:
+        for entry in list(entries):
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if path in whole:
+                    continue
+                if path in parents:
+                    _prune(final, path, wanted, whole, parents, trash)
+                else:
+                    _discard(entry.path, trash)
+            elif path not in wanted:
+                os.unlink(entry.path)  # noqa: PTH108
+
+
+def _discard(folder: str, trash: Path) -> None:
+    """Out of the site at once (one rename); unlinked later, in the background."""
+    os.rename(folder, tempfile.mkdtemp(dir=trash))  # noqa: PTH104 (onto an empty folder)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C, a CI job's TERM or a closed terminal take effect once the block is done.
+    (Handlers, not a blocked signal mask: a signal sent to the process reaches any of its
+    threads that does not block it.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (and receives the signals)
+        return
+    held: list[int] = []
+    stopping = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
+    previous = {
+        number: signal.getsignal(number)
+        for number in stopping
+        if number is not None and signal.getsignal(number) is not None
+    }
+    for number in previous:
+        signal.signal(number, lambda number, frame: held.append(number))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in held:
+            signal.raise_signal(number)  # as if it came now
 
 
 def remove_in_background(folder: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -17,12 +19,14 @@ from portal_gen.incremental import page_key
 from portal_gen.model import Attachment, CommentPeriod, Document, Kind, Period
 from portal_gen.staging import (
     REMOVAL_SECONDS,
+    _uninterrupted,
     clear_leftovers,
     link_tree,
     remove_in_background,
+    update_in_place,
 )
 from portal_gen.vntime import is_working_day, parse_moment, vn_date
-from tests.conftest import NOW
+from tests.conftest import NOW, write_files
 
 
 def document(**changes: object) -> Document:
@@ -114,6 +118,107 @@ def test_a_linked_tree_has_every_file_with_its_bytes(tmp_path: Path) -> None:
     }
     assert found == {"pagefind.js": b"js", "fragment/a/vi_1.pf_fragment": b"\x00\x01"}
     assert (target / "pagefind.js").stat().st_ino == (source / "pagefind.js").stat().st_ino
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _folders(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir()}
+
+
+def test_an_update_in_place_gives_the_new_site_around_the_kept_files(tmp_path: Path) -> None:
+    """What the build wrote moves in, what it kept stays (the same file), the rest goes,
+    whatever stood where: a file where a folder now goes, a folder where a file goes."""
+    final, staging = tmp_path / "site", tmp_path / ".site-building-1"
+    write_files(
+        final,
+        {
+            "index.html": "trang chủ cũ",
+            "kept.html": "giữ",
+            "gone.html": "bỏ",
+            "a/index.html": "a cũ",
+            "a/kept.png": "ảnh giữ",
+            "a/b/gone.html": "bỏ",
+            "old/index.html": "thư mục bỏ",
+            "pagefind/000-old/fragment/f1": "phân đoạn cũ",
+            "pagefind/001-kept/fragment/f2": "phân đoạn giữ",
+            "pagefind/shards.json": "cũ",
+            "file-then-folder": "tệp",
+            "folder-then-file/index.html": "thư mục",
+        },
+    )
+    write_files(
+        staging,
+        {
+            "index.html": "trang chủ mới",
+            "a/index.html": "a mới",
+            "new/index.html": "mới",
+            "pagefind/002-new/fragment/f3": "phân đoạn mới",
+            "pagefind/shards.json": "mới",
+            "file-then-folder/index.html": "giờ là thư mục",
+            "folder-then-file": "giờ là tệp",
+        },
+    )
+    site_inode = final.stat().st_ino
+    kept_inodes = {rel: (final / rel).stat().st_ino for rel in ("kept.html", "a/kept.png")}
+    shard_inode = (final / "pagefind/001-kept/fragment/f2").stat().st_ino
+    new_shard_inode = (staging / "pagefind/002-new").stat().st_ino
+
+    update_in_place(
+        staging, final, kept=["kept.html", "a/kept.png"], kept_trees=["pagefind/001-kept"]
+    )
+
+    assert _files(final) == {
+        "index.html": "trang chủ mới".encode(),
+        "kept.html": "giữ".encode(),
+        "a/index.html": "a mới".encode(),
+        "a/kept.png": "ảnh giữ".encode(),
+        "new/index.html": "mới".encode(),
+        "pagefind/001-kept/fragment/f2": "phân đoạn giữ".encode(),
+        "pagefind/002-new/fragment/f3": "phân đoạn mới".encode(),
+        "pagefind/shards.json": "mới".encode(),
+        "file-then-folder/index.html": "giờ là thư mục".encode(),
+        "folder-then-file": "giờ là tệp".encode(),
+    }
+    assert _folders(final) == {
+        "a",
+        "new",
+        "pagefind",
+        "pagefind/001-kept",
+        "pagefind/001-kept/fragment",
+        "pagefind/002-new",
+        "pagefind/002-new/fragment",
+        "file-then-folder",
+    }
+    assert final.stat().st_ino == site_inode  # the same folder, updated
+    assert {rel: (final / rel).stat().st_ino for rel in kept_inodes} == kept_inodes
+    assert (final / "pagefind/001-kept/fragment/f2").stat().st_ino == shard_inode
+    assert (final / "pagefind/002-new").stat().st_ino == new_shard_inode  # moved whole
+    assert not staging.exists()
+    # the old folders wait for their removal in the background beside the site
+    assert {p.name for p in tmp_path.iterdir() if p.name != "site"} <= {
+        p.name for p in tmp_path.glob(".site-old-*")
+    }
+
+
+def test_an_update_in_place_ends_before_ctrl_c_takes_effect() -> None:
+    """Also when another thread runs (a build's indexing pool): a signal sent to the
+    process may reach any thread."""
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    finished = False
+    try:
+        with pytest.raises(KeyboardInterrupt), _uninterrupted():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # a signal not held back would interrupt this
+            finished = True
+    finally:
+        done.set()
+        other.join()
+    assert finished
 
 
 def test_a_build_keeps_compiled_templates_and_lets_go_of_the_portal(

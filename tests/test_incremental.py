@@ -79,6 +79,25 @@ def test_unchanged_pages_are_kept_not_rendered_again(rebuilder: Rebuilder) -> No
     assert (rebuilder.root / ".cache/portal-gen/documents.pickle").is_file()
 
 
+def test_a_rebuild_that_keeps_most_of_the_site_updates_it_in_place(rebuilder: Rebuilder) -> None:
+    """Linking every kept file into a new folder cost more than the rest of a rebuild: the
+    few files written move in among the kept ones instead, and the site is still exactly
+    the cold build's (no file, no empty folder left over)."""
+    site = rebuilder.root / "site"
+    before = site.stat().st_ino
+    shards = {p.name for p in (site / "pagefind").iterdir() if p.is_dir()}
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
+    rebuilder.assert_same_as_cold("title edit", kept=(DRAFT, PLAN))
+    assert site.stat().st_ino == before  # updated, not replaced
+    now = {p.name for p in (site / "pagefind").iterdir() if p.is_dir()}
+    assert now != shards  # the edited document's search shard was indexed again...
+    cold = rebuilder.root / "cold"
+    assert sorted(p.relative_to(site) for p in site.rglob("*") if p.is_dir()) == sorted(
+        p.relative_to(cold) for p in cold.rglob("*") if p.is_dir()
+    )  # ...and the old one is gone
+    assert not list(rebuilder.root.glob(".site-building-*"))
+
+
 def test_every_kind_of_change_gives_the_cold_site(rebuilder: Rebuilder) -> None:
     root, content = rebuilder.root, rebuilder.root / "content"
     rebuilder.assert_same_as_cold("nothing changed", kept=(DRAFT, BUDGET, PLAN, OLD_DRAFT))

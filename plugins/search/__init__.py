@@ -332,7 +332,10 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
         for name, folder, indexed in indexing.listed():
             if indexed is not None and not indexed.result():
                 continue  # said loudly by _pagefind
-            writer.link_tree(f"{BUNDLE}/{name}", folder)
+            if indexed is None:  # kept from the previous site
+                writer.link_tree(f"{BUNDLE}/{name}", folder)
+            else:  # made in the scratch folder, removed afterwards
+                writer.move_tree(f"{BUNDLE}/{name}", folder)
             listed.append(f"{name}/")
     finally:
         remove_in_background(indexing.scratch)
