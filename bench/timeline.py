@@ -6,9 +6,10 @@
 Runs ``portal-gen`` with these arguments in this process, having wrapped the phases that
 matter for speed: loading and checking the portal, planning the generated pages, choosing
 the pages kept from the previous site, the Markdown pass (until ``on_env``), the templates
-(until ``on_post_build``), the portal-wide files, and each Pagefind run. A profiler says
-where the CPU goes; this says what waits for what (a rebuild's Pagefind run starts only
-once the portal is loaded and planned, and ends after everything else).
+(until ``on_post_build``), the portal-wide files, each Pagefind run, and putting the new
+site in place (swapped in whole, or the changes moved in). A profiler says where the CPU
+goes; this says what waits for what (a rebuild's Pagefind run starts only once the portal
+is loaded and planned, and ends after everything else).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ PHASES = {
         ("PortalPlugin.on_env", "Markdown done (on_env)"),
         ("PortalPlugin.on_post_build", "templates done (post_build)"),
         ("write_extras", "portal-wide files"),
+        ("replace_dir", "site swapped in"),
+        ("update_in_place", "site updated in place"),
     ],
     "portal_gen.parallel": [
         ("prepare", "--jobs: load, check, plan"),

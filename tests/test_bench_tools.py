@@ -51,7 +51,7 @@ def test_the_timeline_stamps_each_phase_in_order(
     else:
         expected = ["> load and check", "> plan", "> Markdown done (on_env)"]
         expected += ["> templates done (post_build)", "> portal-wide files"]
-        expected += ["< portal-wide files"]
+        expected += ["< portal-wide files", "> site swapped in"]
         # from the indexing thread: whole lines among the main thread's, once rendered
         assert what.index("> Pagefind (one shard)") > what.index("> Markdown done (on_env)")
         assert "< Pagefind (one shard)" in what
