@@ -85,6 +85,24 @@ def portal_check_portal(portal: Portal) -> Iterable[Diagnostic] | None:
 
 
 @hookspec
+def portal_documents_loaded(portal: Portal, render: Callable[[Document], str]) -> None:
+    """The portal is loaded and checked: slow work that needs a few documents' HTML may start.
+
+    Nothing is planned or rendered yet. Called once, before :func:`portal_generate_pages`,
+    by a build in one process (not by ``build --jobs``, a ``--shard`` slice or a merge).
+    ``render(document)`` converts the document's Markdown as its page will show it (the
+    sanitized HTML :func:`portal_document_rendered` receives, unless another MkDocs plugin
+    changes it there): a second conversion, so ask for a few documents only, say those
+    whose earlier result you no longer have. :func:`portal_document_rendered` and
+    :func:`portal_documents_rendered` are called as usual afterwards: check there that
+    what started here still holds.
+
+    :param portal: the whole portal.
+    :param render: gives a document's body as HTML.
+    """
+
+
+@hookspec
 def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], None]) -> None:
     """Add generated pages (home, unit pages, listings) to the site.
 

@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -58,7 +58,7 @@ from portal_gen.incremental import (
     page_key,
     site_cache_dir,
 )
-from portal_gen.model import Audience
+from portal_gen.model import Audience, Document
 from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
@@ -218,6 +218,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             portal, self.diagnostics = load_portal(self.portal_config, self.pm)
             quiet = bool(self.overrides.get("worker"))
             _report(self.diagnostics, strict=self.portal_config.strict, quiet=quiet)
+            if self.portal_config.shard is None:
+                render = _body_renderer(config, self.portal_config)
+                self.pm.hook.portal_documents_loaded(portal=portal, render=render)
             self.plan = plan_site(portal, self.pm)
         hold_for_the_build()
         files = _apply_plan(self.plan, files, config)
@@ -519,6 +522,22 @@ def _heading(path: Path) -> str | None:
     except OSError:
         return None
     return None
+
+
+def _body_renderer(config: MkDocsConfig, portal_config: PortalConfig) -> Callable[[Document], str]:
+    """A document's body as HTML, converted as MkDocs converts a page (its Markdown
+    extensions, without its link rewriting) and sanitized as in :meth:`on_page_content`."""
+    import markdown
+
+    def render(document: Document) -> str:
+        body = read_body(portal_config, document)
+        converter = markdown.Markdown(  # a new one each time, as MkDocs does
+            extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}
+        )
+        html = converter.convert(body)
+        return html if is_plain_markdown(body, html) else clean_html(html)
+
+    return render
 
 
 def _keep_unchanged(

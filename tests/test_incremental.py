@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -289,3 +291,65 @@ def test_an_edit_past_a_record_s_words_keeps_the_search_index(rebuilder: Rebuild
     )
     rebuilder.assert_same_as_cold("edit past the record's words")
     assert [path.stat().st_ino for path in index] == before
+
+
+class _Indexings:
+    """Counts the Pagefind runs of a build, and tells whether the first began while the
+    portal was still to be planned (the planning waits a moment for it)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import portal_gen.mkdocs_plugin as adapter
+        import portal_gen.plugins.search as search
+
+        self.runs = 0
+        self.before_planning = False
+        started = threading.Event()
+        real_index, real_plan = search._index, adapter.plan_site
+
+        def index(*args: Any) -> bool:
+            self.runs += 1
+            started.set()
+            return real_index(*args)
+
+        def plan_site(*args: Any) -> Any:
+            self.before_planning = started.wait(timeout=10)
+            return real_plan(*args)
+
+        monkeypatch.setattr(search, "_index", index)
+        monkeypatch.setattr(adapter, "plan_site", plan_site)
+
+
+def test_a_rebuild_indexes_the_edited_shard_while_it_plans(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild waits for Pagefind: the edited document's record is made from its
+    Markdown as soon as the portal is loaded, and its shard indexed while the pages are
+    planned and rendered; the rendered page gives the same record, so once is enough."""
+    indexings = _Indexings(monkeypatch)
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
+    assert rebuilder.build().exit_code == 0
+    assert indexings.before_planning
+    assert indexings.runs == 1
+    rebuilder.assert_same_as_cold("title edit")  # (nothing left to rebuild, then cold)
+
+
+def test_a_shard_indexed_early_from_another_record_is_indexed_again(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the early record differ from the rendered page's (another MkDocs plugin
+    changing pages, say), the shard is indexed again from the page's: the site is still
+    the cold one."""
+    import portal_gen.mkdocs_plugin as adapter
+
+    real_renderer = adapter._body_renderer
+
+    def renderer(*args: Any) -> Any:
+        render = real_renderer(*args)
+        return lambda document: render(document) + "<p>Đoạn không có trên trang.</p>"
+
+    monkeypatch.setattr(adapter, "_body_renderer", renderer)
+    indexings = _Indexings(monkeypatch)
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
+    assert rebuilder.build().exit_code == 0
+    assert indexings.runs == 2
+    rebuilder.assert_same_as_cold("title edit, another early record")

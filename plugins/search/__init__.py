@@ -40,6 +40,8 @@ from .records import MEMORY_FOLDER, PAGES_PREFIX, RecordStore, RecordWriter, pag
 RECORDS_PROGRAM = str(Path(__file__).with_name("records.py"))
 
 PAGE = "tim-kiem.md"
+#: a rebuild with at most this many edited documents indexes their shards before planning
+EARLY_DOCUMENTS = 20
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
 SCRATCH_PREFIX = "portal-search-"
@@ -96,6 +98,31 @@ def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], No
 @hookimpl
 def portal_site_context(portal: Portal) -> Mapping[str, Any]:
     return {"search_url": "tim-kiem/" if enabled(portal) else None}
+
+
+@hookimpl
+def portal_documents_loaded(portal: Portal, render: Callable[[Document], str]) -> None:
+    """A rebuild waits for Pagefind to index again the shard of each edited document, and
+    that used to start only once every page was planned and rendered. Now the shards the
+    previous site lacks are indexed meanwhile, from the records at hand: the few documents
+    without a record of their current bytes (edited, added) get it from their Markdown.
+    Pages write their records again when rendered; a shard whose records then differ
+    (another MkDocs plugin changed a page) is indexed again."""
+    if not enabled(portal) or not portal.published:
+        return
+    indexing = _indexing(portal)
+    store = indexing.records
+    if store is None or not indexing.previous:
+        return  # no previous index to build on: every page is rendered anyway
+    missing = [doc for doc in portal.published if not store.has(doc.src_uri, doc.digest)]
+    if len(missing) > EARLY_DOCUMENTS:
+        return
+    if missing:
+        for doc in missing:
+            portal_document_rendered(doc, render(doc), portal)
+        _close_writer(portal)
+        store.refresh()
+    indexing.speculate()
 
 
 @hookimpl
@@ -231,6 +258,8 @@ class _Indexing:
     bundles: dict[int, tuple[str, Path, Future[bool] | None] | None] = field(default_factory=dict)
     #: by shard number: the lines of ``records`` this build indexed (document, digest)
     used: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    #: by shard name: indexed before the pages were rendered (:meth:`speculate`)
+    early: dict[str, tuple[Path, Future[bool]]] = field(default_factory=dict)
 
     def advance(self, rendered: Collection[str] | None) -> None:
         """Start every shard not started yet whose units are all in ``rendered`` (all the
@@ -247,7 +276,10 @@ class _Indexing:
         if len(self.bundles) == len(self.groups):
             self.pool.shutdown(wait=False)  # what was submitted still runs
 
-    def _start(self, number: int, group: list[Document], store: RecordStore | None) -> None:
+    def _name(
+        self, number: int, group: list[Document], store: RecordStore | None
+    ) -> tuple[str, list[tuple[str, str]]] | None:
+        """The shard's name and its records' lines; None for a shard without records."""
         # The shard is named by its records' fingerprints: one whose records did not
         # change is kept from the previous site without reading them.
         keys: list[tuple[str, str]] = []
@@ -259,23 +291,47 @@ class _Indexing:
                 keys.append(key)
                 hasher.update(fingerprint)
         if store is None or not keys:
-            self.bundles[number] = None
-            return
-        self.used[number] = keys
-        name = f"{number:03d}-{hasher.hexdigest()[:16]}"
-        if name in self.previous:
-            self.bundles[number] = (name, self.previous[name], None)
-            return
+            return None
+        return f"{number:03d}-{hasher.hexdigest()[:16]}", keys
+
+    def _submit(self, name: str, keys: list[tuple[str, str]]) -> tuple[Path, Future[bool]]:
+        assert self.records is not None
         # The lines are read by the indexing process, not here: writing 1,500 pages took
         # this process (which renders meanwhile) 1 to 4 s, and a thread of it waits for
         # the interpreter lock between its writes (3 s).
-        records = [store.location(*key) for key in keys]
+        records = [self.records.location(*key) for key in keys]
         output = self.scratch / "index" / name
-        self.bundles[number] = (
-            name,
-            output,
-            self.pool.submit(_index, records, output, self.scratch),
-        )
+        return output, self.pool.submit(_index, records, output, self.scratch)
+
+    def speculate(self) -> None:
+        """Index now each shard the previous site lacks, as its records stand: used by
+        :meth:`_start` if they are still the same once the pages are rendered."""
+        for number, group in enumerate(self.groups):
+            named = self._name(number, group, self.records)
+            if named is None or named[0] in self.previous or named[0] in self.early:
+                continue
+            self.early[named[0]] = self._submit(*named)
+
+    def _start(self, number: int, group: list[Document], store: RecordStore | None) -> None:
+        named = self._name(number, group, store)
+        if named is None:
+            self.bundles[number] = None
+            return
+        name, keys = named
+        self.used[number] = keys
+        if name in self.previous:
+            self.bundles[number] = (name, self.previous[name], None)
+            return
+        early = self.early.pop(name) if name in self.early else None
+        output, indexed = early if early is not None else self._submit(name, keys)
+        self.bundles[number] = (name, output, indexed)
+
+    def settle(self) -> None:
+        """Wait for what was indexed early and not used (its Pagefind still runs)."""
+        for _, indexed in self.early.values():
+            if not indexed.cancel():
+                indexed.exception()
+        self.early.clear()
 
     def listed(self) -> list[tuple[str, Path, Future[bool] | None]]:
         """The shards to link into the site, in order."""
@@ -338,6 +394,7 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
                 writer.move_tree(f"{BUNDLE}/{name}", folder)
             listed.append(f"{name}/")
     finally:
+        indexing.settle()
         remove_in_background(indexing.scratch)
     writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
     if indexing.records is not None:

@@ -130,6 +130,10 @@ class RecordStore:
                 offset += len(line)
         return offset
 
+    def has(self, src_uri: str, digest: str) -> bool:
+        """Whether a line holds the record of the document's current bytes."""
+        return (src_uri, digest) in self._where
+
     def find(self, src_uri: str, digest: str) -> tuple[str, str] | None:
         """The line to index for a document: the one of its current bytes, else its newest
         (a page kept from a site older than a build that failed after writing its index:
