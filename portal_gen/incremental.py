@@ -10,8 +10,8 @@ rendered: that file stays. When most of the site is kept, what the build wrote i
 among the kept files (``staging.update_in_place``); otherwise the kept files are hard-linked
 into the new site, which replaces the old one (:meth:`PageReuse.link_into`). A file whose
 size, time or inode changed (a site restored from a CI cache, say) is kept when its bytes are
-still the ones written then (their digest is recorded). What MkDocs said about the page when it was
-rendered (a broken link...) is said again, so ``--strict`` fails the same way.
+still the ones written then (their digest is recorded). What MkDocs said about the page when
+it was rendered (a broken link...) is said again, so ``--strict`` fails the same way.
 
 Files copied as they are (attachments, theme assets) are kept the same way, keyed by their
 source's path, size and modification time.
