@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -63,7 +64,7 @@ from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
 from portal_gen.shards import SHARD_WORK_DIR, Slice, slice_of, write_manifest
-from portal_gen.staging import new_staging_dir, replace_dir, update_in_place
+from portal_gen.staging import SiteLock, new_staging_dir, replace_dir, update_in_place
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -149,6 +150,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         #: files and folders of the previous site this build keeps where they are, when
         #: what it wrote is moved in among them rather than the site replaced
         self._kept: tuple[list[str], list[str]] | None = None
+        #: held from on_config to on_shutdown by a build that may update the site in place
+        self._site_lock: SiteLock | None = None
         self._build_key = ""
         self._messages: PageMessages | None = None
 
@@ -162,6 +165,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         # of the previous build may carry over.
         self.diagnostics, self.plan = [], None
         self._site_cache, self._reuse, self._build_key, self._kept = None, None, "", None
+        self._release_site()
         self.portal_config = portal_config_from(config, self.config, self.overrides)
         # `mkdocs serve --clean` also says "build", but serves its own temporary folder.
         if self.command == "build" and not Path(config.site_dir).name.startswith("mkdocs_"):
@@ -174,6 +178,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             and not self.overrides.get("worker")
         ):
             self._site_cache = site_cache_dir(pc.cache_dir, self._final_site_dir)
+            final = self._final_site_dir
+            self._site_lock = SiteLock(self._site_cache / "build.lock")
+            self._site_lock.acquire(  # said even without -v: the command seems to hang
+                lambda: print(f"Đang chờ một lần build khác vào {final} xong…", file=sys.stderr)
+            )
         if pc.work_dir is None:
             if pc.shard is not None and self._staging_dir is not None:
                 # a slice's search records travel with its output to the merge
@@ -359,6 +368,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             self._epoch_set = False
 
     def on_shutdown(self) -> None:
+        try:
+            self._put_site_in_place()
+        finally:
+            self._release_site()
+
+    def _put_site_in_place(self) -> None:
         staging, final = self._staging_dir, self._final_site_dir
         self._staging_dir = self._final_site_dir = None
         if staging is None or final is None:
@@ -371,6 +386,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             update_in_place(staging, final, kept=kept[0], kept_trees=kept[1])
         else:
             replace_dir(staging, final)
+
+    def _release_site(self) -> None:
+        if self._site_lock is not None:
+            self._site_lock.release()
+            self._site_lock = None
 
 
 def portal_config_from(

@@ -18,11 +18,13 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 __all__ = [
+    "SiteLock",
     "clear_leftovers",
     "clear_stale",
     "link_or_copy",
@@ -178,6 +180,37 @@ def _uninterrupted() -> Iterator[None]:
             signal.signal(number, handler)
         for number in held:
             signal.raise_signal(number)  # as if it came now
+
+
+class SiteLock:
+    """One build at a time of a site updated in place (and of its cache): a second build
+    of the same folder waits for the first to end, rather than moving its files in among
+    another build's. An advisory lock on a file, which the system releases if the process
+    dies; no lock where the platform has no ``fcntl``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stream: IO[bytes] | None = None
+
+    def acquire(self, waiting: Callable[[], None] = lambda: None) -> None:
+        """Take the lock, calling ``waiting`` first when another build holds it."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover (Windows)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        stream = self.path.open("ab")
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(stream, fcntl.LOCK_EX)
+        self._stream = stream
+
+    def release(self) -> None:
+        if self._stream is not None:
+            self._stream.close()  # closing the file releases the lock
+            self._stream = None
 
 
 def remove_in_background(folder: Path) -> None:

@@ -19,6 +19,7 @@ from portal_gen.incremental import page_key
 from portal_gen.model import Attachment, CommentPeriod, Document, Kind, Period
 from portal_gen.staging import (
     REMOVAL_SECONDS,
+    SiteLock,
     _uninterrupted,
     clear_leftovers,
     link_tree,
@@ -219,6 +220,31 @@ def test_an_update_in_place_ends_before_ctrl_c_takes_effect() -> None:
         done.set()
         other.join()
     assert finished
+
+
+def test_a_second_build_of_a_site_waits_for_the_first(tmp_path: Path) -> None:
+    """Two builds moving their files into one site at once would mix them: the second
+    says it waits, and goes on once the first is done."""
+    first, second = SiteLock(tmp_path / "build.lock"), SiteLock(tmp_path / "build.lock")
+    first.acquire()
+    waiting, holding = threading.Event(), threading.Event()
+
+    def build() -> None:
+        second.acquire(waiting.set)
+        holding.set()
+
+    other = threading.Thread(target=build)
+    other.start()
+    try:
+        assert waiting.wait(5)
+        assert not holding.wait(0.2)
+    finally:
+        first.release()
+    assert holding.wait(5)
+    other.join()
+    second.release()
+    first.acquire(lambda: pytest.fail("nobody holds it any more"))
+    first.release()
 
 
 def test_a_build_keeps_compiled_templates_and_lets_go_of_the_portal(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -353,3 +355,25 @@ def test_a_shard_indexed_early_from_another_record_is_indexed_again(
     assert rebuilder.build().exit_code == 0
     assert indexings.runs == 2
     rebuilder.assert_same_as_cold("title edit, another early record")
+
+
+def test_a_build_waits_for_another_build_of_the_same_site(rebuilder: Rebuilder) -> None:
+    """It says so, and builds once the other is done."""
+    from portal_gen.staging import SiteLock
+
+    lock = SiteLock(next((rebuilder.root / ".cache/portal-gen").glob("site-*/build.lock")))
+    lock.acquire()
+    try:
+        build = subprocess.Popen(
+            [sys.executable, "-m", "portal_gen.cli", "build", "--now", NOW, "-d", "site"],
+            cwd=rebuilder.root,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert build.stderr is not None
+        said = build.stderr.readline()  # blocks until the build says something
+        assert said.startswith("Đang chờ một lần build khác vào"), said
+        assert build.poll() is None
+    finally:
+        lock.release()
+    assert build.wait(timeout=120) == 0
