@@ -8,8 +8,9 @@ matter for speed: loading and checking the portal, planning the generated pages,
 the pages kept from the previous site, the Markdown pass (until ``on_env``), the templates
 (until ``on_post_build``), the portal-wide files, each Pagefind run, and putting the new
 site in place (swapped in whole, or the changes moved in). A profiler says where the CPU
-goes; this says what waits for what (a rebuild's Pagefind run starts only once the portal
-is loaded and planned, and ends after everything else).
+goes; this says what waits for what (a rebuild's Pagefind run starts once the portal is
+loaded, and the command waits for it and for the main thread's planning, rendering and
+portal-wide files, which share the cores with it).
 """
 
 from __future__ import annotations

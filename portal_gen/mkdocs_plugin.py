@@ -297,7 +297,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         # Rendered: MkDocs keeps pages until the end, not this copy ("" keeps page.title).
         page.markdown = ""
         _hold_compactly(page)
-        html = html if is_plain_markdown(markdown, html) else clean_html(html)
+        html = _sanitized(markdown, html)
         doc = self.plan.portal.by_src.get(page.file.src_uri)
         if doc is not None:
             self.pm.hook.portal_document_rendered(document=doc, html=html, portal=self.plan.portal)
@@ -382,10 +382,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if self._failed or not staging.is_dir():
             shutil.rmtree(staging, ignore_errors=True)
             return
-        if kept is not None:
-            update_in_place(staging, final, kept=kept[0], kept_trees=kept[1])
-        else:
-            replace_dir(staging, final)
+        try:
+            if kept is not None:
+                update_in_place(staging, final, kept=kept[0], kept_trees=kept[1])
+            else:
+                replace_dir(staging, final)
+        except OSError as error:  # the site is the old one, or partly updated
+            shutil.rmtree(staging, ignore_errors=True)
+            raise PluginError(
+                f"Không đặt được trang web mới vào `{final}`: {error}\n"
+                "  → Kiểm tra quyền ghi vào thư mục đó và các tệp trong nó, rồi chạy lại lệnh "
+                "build: trang nào chưa được đặt vào sẽ được tạo lại."
+            ) from error
 
     def _release_site(self) -> None:
         if self._site_lock is not None:
@@ -544,9 +552,15 @@ def _heading(path: Path) -> str | None:
     return None
 
 
+def _sanitized(markdown: str, html: str) -> str:
+    """A page body rendered from ``markdown``, its raw HTML cleaned when it has any."""
+    return html if is_plain_markdown(markdown, html) else clean_html(html)
+
+
 def _body_renderer(config: MkDocsConfig, portal_config: PortalConfig) -> Callable[[Document], str]:
     """A document's body as HTML, converted as MkDocs converts a page (its Markdown
-    extensions, without its link rewriting) and sanitized as in :meth:`on_page_content`."""
+    extensions, without its link rewriting) and sanitized as :meth:`on_page_content` does:
+    the early search records of ``portal_documents_loaded`` must match the pages'."""
     import markdown
 
     def render(document: Document) -> str:
@@ -554,8 +568,7 @@ def _body_renderer(config: MkDocsConfig, portal_config: PortalConfig) -> Callabl
         converter = markdown.Markdown(  # a new one each time, as MkDocs does
             extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {}
         )
-        html = converter.convert(body)
-        return html if is_plain_markdown(body, html) else clean_html(html)
+        return _sanitized(body, converter.convert(body))
 
     return render
 

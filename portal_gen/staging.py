@@ -37,6 +37,8 @@ __all__ = [
 
 #: how long the background removal of a replaced site may take before it counts as stopped
 REMOVAL_SECONDS = 3600
+#: in the names of the folders of what left a site, beside it
+_OLD = "-old-"
 
 
 def new_staging_dir(final: Path) -> Path:
@@ -52,7 +54,7 @@ def replace_dir(staging: Path, final: Path) -> None:
     removal are cleared by a later build, see :func:`clear_leftovers`)."""
     old = None
     if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+        old = _old_dir(final)
         final.replace(old / "site")
     staging.replace(final)
     if old is not None:
@@ -69,10 +71,10 @@ def update_in_place(
     never part of one), in each folder its subfolders before its files. Only then is the
     rest of ``final`` removed, its folders in the background.
 
-    Ctrl-C and TERM take effect once this is done. A power cut during it leaves a mix of
-    old and new files, which the next build tells apart (by their size, time and inode)
+    Ctrl-C, TERM and HUP take effect once this is done. A power cut during it leaves a mix
+    of old and new files, which the next build tells apart (by their size, time and inode)
     and renders again."""
-    trash = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+    trash = _old_dir(final)
     with _uninterrupted():
         placed, moved = _move_in(staging, final, "", trash)
         wanted = set(kept) | placed
@@ -248,7 +250,13 @@ def clear_leftovers(final: Path) -> None:
     """Previous sites whose background removal was interrupted. (Folders being built are
     left alone: another build may be writing there; so are previous sites replaced less
     than an hour ago: their removal is probably still running.)"""
-    clear_stale(final.parent.glob(f".{final.name}-old-*"))
+    clear_stale(final.parent.glob(f".{final.name}{_OLD}*"))
+
+
+def _old_dir(final: Path) -> Path:
+    """A new folder beside the site for what leaves it, removed in the background (one
+    that outlives its removal is cleared by :func:`clear_leftovers`)."""
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}{_OLD}", dir=final.parent))
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:

@@ -377,3 +377,29 @@ def test_a_build_waits_for_another_build_of_the_same_site(rebuilder: Rebuilder) 
     finally:
         lock.release()
     assert build.wait(timeout=120) == 0
+
+
+def test_a_site_that_cannot_be_updated_says_where_and_what_to_do(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of the site the build may not replace (a web server's, say): the message
+    names it and the fix, nothing of the build is left beside the site, and the next
+    build, once it can, gives the cold site."""
+    import portal_gen.mkdocs_plugin as adapter
+
+    page = rebuilder.root / "site" / BUDGET
+    real_update = adapter.update_in_place
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(13, "Permission denied", str(page))
+
+    monkeypatch.setattr(adapter, "update_in_place", refused)
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
+    result = rebuilder.build()
+    assert result.exit_code == 1
+    assert f"Không đặt được trang web mới vào `{rebuilder.root / 'site'}`" in result.output
+    assert str(page) in result.output
+    assert "Kiểm tra quyền ghi vào thư mục đó" in result.output
+    assert not list(rebuilder.root.glob(".site-building-*"))
+    monkeypatch.setattr(adapter, "update_in_place", real_update)
+    rebuilder.assert_same_as_cold("after the site could be updated again")

@@ -264,33 +264,34 @@ class _Indexing:
     def advance(self, rendered: Collection[str] | None) -> None:
         """Start every shard not started yet whose units are all in ``rendered`` (all the
         shards when None): their records are all written."""
-        store = self.records
-        if store is not None:
-            store.refresh()
+        if self.records is not None:
+            self.records.refresh()
         for number, group in enumerate(self.groups):
             if number in self.bundles:
                 continue
             if rendered is not None and any(doc.unit_id not in rendered for doc in group):
                 continue
-            self._start(number, group, store)
+            self._start(number, group)
         if len(self.bundles) == len(self.groups):
             self.pool.shutdown(wait=False)  # what was submitted still runs
 
-    def _name(
-        self, number: int, group: list[Document], store: RecordStore | None
-    ) -> tuple[str, list[tuple[str, str]]] | None:
-        """The shard's name and its records' lines; None for a shard without records."""
+    def _name(self, number: int, group: list[Document]) -> tuple[str, list[tuple[str, str]]] | None:
+        """The shard's name and its records' lines, as the records stand; None for a shard
+        without records."""
         # The shard is named by its records' fingerprints: one whose records did not
         # change is kept from the previous site without reading them.
+        store = self.records
+        if store is None:
+            return None
         keys: list[tuple[str, str]] = []
         hasher = hashlib.sha256()
         for doc in group:
-            key = store.find(doc.src_uri, doc.digest) if store else None
-            fingerprint = store.fingerprint(*key) if store and key else None
+            key = store.find(doc.src_uri, doc.digest)
+            fingerprint = store.fingerprint(*key) if key else None
             if key and fingerprint is not None:
                 keys.append(key)
                 hasher.update(fingerprint)
-        if store is None or not keys:
+        if not keys:
             return None
         return f"{number:03d}-{hasher.hexdigest()[:16]}", keys
 
@@ -307,13 +308,13 @@ class _Indexing:
         """Index now each shard the previous site lacks, as its records stand: used by
         :meth:`_start` if they are still the same once the pages are rendered."""
         for number, group in enumerate(self.groups):
-            named = self._name(number, group, self.records)
+            named = self._name(number, group)
             if named is None or named[0] in self.previous or named[0] in self.early:
                 continue
             self.early[named[0]] = self._submit(*named)
 
-    def _start(self, number: int, group: list[Document], store: RecordStore | None) -> None:
-        named = self._name(number, group, store)
+    def _start(self, number: int, group: list[Document]) -> None:
+        named = self._name(number, group)
         if named is None:
             self.bundles[number] = None
             return
