@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -64,7 +63,7 @@ from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
 from portal_gen.shards import SHARD_WORK_DIR, Slice, slice_of, write_manifest
-from portal_gen.staging import SiteLock, new_staging_dir, replace_dir, update_in_place
+from portal_gen.staging import SiteLock, lock_site, new_staging_dir, replace_dir, update_in_place
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
 
@@ -178,11 +177,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             and not self.overrides.get("worker")
         ):
             self._site_cache = site_cache_dir(pc.cache_dir, self._final_site_dir)
-            final = self._final_site_dir
-            self._site_lock = SiteLock(self._site_cache / "build.lock")
-            self._site_lock.acquire(  # said even without -v: the command seems to hang
-                lambda: print(f"Đang chờ một lần build khác vào {final} xong…", file=sys.stderr)
-            )
+            self._site_lock = lock_site(self._site_cache, self._final_site_dir)
         if pc.work_dir is None:
             if pc.shard is not None and self._staging_dir is not None:
                 # a slice's search records travel with its output to the merge

@@ -21,7 +21,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from portal_gen.build import (
 )
 from portal_gen.config import PortalConfig
 from portal_gen.diagnostics import Diagnostic, DiagnosticError, has_errors
+from portal_gen.incremental import site_cache_dir
 from portal_gen.pages import SiteWriter
 from portal_gen.shards import (
     MANIFEST,
@@ -48,7 +50,13 @@ from portal_gen.shards import (
     fingerprint,
     slice_of,
 )
-from portal_gen.staging import link_or_copy, link_tree, new_staging_dir, replace_dir
+from portal_gen.staging import (
+    link_or_copy,
+    link_tree,
+    lock_site,
+    new_staging_dir,
+    replace_dir,
+)
 
 __all__ = [
     "MergeError",
@@ -132,10 +140,17 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
     The portal-wide files are written by this process: the search shards as soon as the
     workers have rendered the units they hold (:func:`portal_units_rendered`), the other
     files once every worker has rendered its Markdown, while the last ones still render
-    their templates; the workers' pages join them after.
+    their templates; the workers' pages join them after. One build at a time into a site
+    folder (:func:`_one_at_a_time`).
 
     :raises MergeError: when a worker fails (its messages were printed).
     """
+    with _one_at_a_time(prepared.config):
+        return _build_parallel(config_file, jobs, prepared)
+
+
+def _build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
+    """The work of :func:`build_parallel`, the site folder locked."""
     config = prepared.config
     assert config.site_dir is not None and config.now is not None
     final = config.site_dir
@@ -202,6 +217,21 @@ def build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
         release_after_build()
     replace_dir(staging, final)
     return final
+
+
+@contextmanager
+def _one_at_a_time(config: PortalConfig) -> Iterator[None]:
+    """Hold the lock of the site folder a one-process build takes (``staging.lock_site``):
+    else a rebuild updating the site in place could mix its files with those swapped in
+    here. No lock without the cache (``--no-cache``), like a one-process build."""
+    lock = None
+    if config.cache_dir is not None and config.site_dir is not None:
+        lock = lock_site(site_cache_dir(config.cache_dir, config.site_dir), config.site_dir)
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 @dataclass
@@ -341,11 +371,20 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def assemble(
     prepared: Prepared, parts: Sequence[Path], work_dirs: Sequence[Path], *, move: bool
 ) -> Path:
-    """Lay the slices' trees together, add the portal-wide files, swap the site in.
+    """Lay the slices' trees together, add the portal-wide files, swap the site in (one
+    build at a time into a site folder: :func:`_one_at_a_time`).
 
     ``move``: the slices are scratch folders and may be taken apart; otherwise their files
     are hard-linked (or copied) and the slices stay as they were.
     """
+    with _one_at_a_time(prepared.config):
+        return _assemble(prepared, parts, work_dirs, move=move)
+
+
+def _assemble(
+    prepared: Prepared, parts: Sequence[Path], work_dirs: Sequence[Path], *, move: bool
+) -> Path:
+    """The work of :func:`assemble`, the site folder locked."""
     config = prepared.config
     assert config.site_dir is not None
     final = config.site_dir

@@ -15,6 +15,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,6 +30,7 @@ __all__ = [
     "clear_stale",
     "link_or_copy",
     "link_tree",
+    "lock_site",
     "new_staging_dir",
     "remove_in_background",
     "replace_dir",
@@ -39,6 +41,8 @@ __all__ = [
 REMOVAL_SECONDS = 3600
 #: in the names of the folders of what left a site, beside it
 _OLD = "-old-"
+#: in a site's cache folder: held by the build of that site (:func:`lock_site`)
+LOCK_FILE = "build.lock"
 
 
 def new_staging_dir(final: Path) -> Path:
@@ -213,6 +217,14 @@ class SiteLock:
         if self._stream is not None:
             self._stream.close()  # closing the file releases the lock
             self._stream = None
+
+
+def lock_site(site_cache: Path, final: Path) -> SiteLock:
+    """Take the lock of the site folder ``final`` (a file in its cache folder); a build
+    that must wait says so on stderr, even without ``-v``: else the command seems to hang."""
+    lock = SiteLock(site_cache / LOCK_FILE)
+    lock.acquire(lambda: print(f"Đang chờ một lần build khác vào {final} xong…", file=sys.stderr))
+    return lock
 
 
 def remove_in_background(folder: Path) -> None:

@@ -357,15 +357,19 @@ def test_a_shard_indexed_early_from_another_record_is_indexed_again(
     rebuilder.assert_same_as_cold("title edit, another early record")
 
 
-def test_a_build_waits_for_another_build_of_the_same_site(rebuilder: Rebuilder) -> None:
-    """It says so, and builds once the other is done."""
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "jobs"])
+def test_a_build_waits_for_another_build_of_the_same_site(
+    rebuilder: Rebuilder, jobs: list[str]
+) -> None:
+    """It says so, and builds once the other is done; ``--jobs``, which swaps a whole
+    site in, too: else it could swap it in while a rebuild updates the site in place."""
     from portal_gen.staging import SiteLock
 
     lock = SiteLock(next((rebuilder.root / ".cache/portal-gen").glob("site-*/build.lock")))
     lock.acquire()
     try:
         build = subprocess.Popen(
-            [sys.executable, "-m", "portal_gen.cli", "build", "--now", NOW, "-d", "site"],
+            [sys.executable, "-m", "portal_gen.cli", "build", "--now", NOW, "-d", "site", *jobs],
             cwd=rebuilder.root,
             stderr=subprocess.PIPE,
             text=True,
