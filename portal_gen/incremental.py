@@ -37,7 +37,7 @@ from typing import Any
 from portal_gen.cache import digest, write_atomic
 from portal_gen.staging import link_tree
 
-__all__ = ["PageReuse", "build_key", "file_key", "page_key", "site_cache_dir"]
+__all__ = ["PageReuse", "build_key", "file_key", "fingerprint", "page_key", "site_cache_dir"]
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -146,6 +146,11 @@ def site_cache_dir(cache_dir: Path, site_dir: Path) -> Path:
 
 def page_key(build: str, *parts: object) -> str:
     return _hash_parts(build, *parts)
+
+
+def fingerprint(*values: object) -> str:
+    """A short digest of ``values``, equal for equal values (see :func:`_canonical`)."""
+    return _hash_parts(*values)
 
 
 def file_key(path: str) -> str | None:

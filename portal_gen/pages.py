@@ -65,6 +65,7 @@ class SiteWriter:
         self.written: list[str] = []
         self._reuse = reuse
         self._build_key = build_key
+        self._kept: set[str] = set()
 
     def unchanged(self, rel: str, *inputs: object) -> bool:
         """Whether the previous build wrote ``rel`` from the same ``inputs`` (and the same
@@ -83,8 +84,30 @@ class SiteWriter:
         clean = self._clean(rel)
         if self._reuse.keep(clean, page_key(self._build_key, "file", clean, *inputs)):
             self.written.append(clean)
+            self._kept.add(clean)
             return True
         return False
+
+    def kept_bytes(self, rel: str) -> bytes | None:
+        """The bytes of a file :meth:`unchanged` kept (None for any other, or when it can
+        no longer be read): what it holds may go into another file without being made
+        again."""
+        clean = self._clean(rel)
+        if self._reuse is None or clean not in self._kept:
+            return None
+        try:
+            return (self._reuse.previous / clean).read_bytes()
+        except OSError:
+            return None
+
+    @staticmethod
+    def fingerprint(*inputs: object) -> str:
+        """A short digest of ``inputs``, to give :meth:`unchanged` in their place: what
+        goes into many files (a feed entry is in several feeds) is then turned into bytes
+        once, not once a file."""
+        from portal_gen.incremental import fingerprint
+
+        return fingerprint(*inputs)
 
     @staticmethod
     def _clean(rel: str) -> str:

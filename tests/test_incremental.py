@@ -109,6 +109,10 @@ def test_every_kind_of_change_gives_the_cold_site(rebuilder: Rebuilder) -> None:
     edit(content / "phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
     rebuilder.assert_same_as_cold("title edit (listings, feeds, open data)")
 
+    # the same entry id in the feeds (the title makes it), with a new summary in its text
+    edit(content / "phuong-a/du-toan-2026.md", "title: ", "description: Tóm tắt mới.\ntitle: ")
+    rebuilder.assert_same_as_cold("description added (feed entries)")
+
     (content / "phuong-a/thong-bao-moi.md").write_text(
         "---\ntitle: Thông báo lịch tiếp công dân\ncategory: thu-tuc-hanh-chinh\n"
         "date: 2026-11-20\n---\n\nLịch tiếp công dân tháng 12.\n",
@@ -355,6 +359,28 @@ def test_a_shard_indexed_early_from_another_record_is_indexed_again(
     assert rebuilder.build().exit_code == 0
     assert indexings.runs == 2
     rebuilder.assert_same_as_cold("title edit, another early record")
+
+
+def test_the_portal_s_open_data_takes_the_records_of_kept_units_from_their_files(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One edit: only its unit's records are made again; the portal-wide files get the
+    other units' from their files, kept, and still equal a cold build's."""
+    from portal_gen.plugins import open_data
+
+    made: list[str] = []
+    real_record = open_data.document_record
+
+    def counted(doc: Any, *args: Any) -> Any:
+        made.append(doc.unit_id)
+        return real_record(doc, *args)
+
+    monkeypatch.setattr(open_data, "document_record", counted)
+    edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
+    assert rebuilder.build().exit_code == 0
+    assert made and set(made) == {"phuong-a"}
+    monkeypatch.undo()
+    rebuilder.assert_same_as_cold("title edit")
 
 
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "jobs"])

@@ -192,9 +192,15 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
                 selected[path].append(event)
     # An empty feed still needs a content date: the portal's newest.
     fallback = events[0].updated if events else EPOCH
+    # An entry is in several feeds, each in two formats: its state is digested once.
+    fingerprints: dict[int, str] = {}
+    for chosen in selected.values():
+        for event in chosen:
+            if id(event) not in fingerprints:
+                fingerprints[id(event)] = writer.fingerprint(_event_state(event))
     for spec in specs:
         events = selected[spec.path]
-        inputs = [_event_state(event) for event in events]
+        inputs = [fingerprints[id(event)] for event in events]
         for fmt in FORMATS:
             if not writer.unchanged(spec.href(fmt), spec, fallback, inputs):
                 writer.write_bytes(spec.href(fmt), site.feed(spec, fmt, events, fallback))

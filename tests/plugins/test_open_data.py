@@ -479,3 +479,46 @@ def test_relative_urls_without_site_url() -> None:
         "generated_from": None,
         "documents": [],
     }
+
+
+# -- files written from their records' texts ----------------------------------------------
+
+AWKWARD_RECORDS: list[dict[str, Any]] = [
+    {
+        "id": "a",
+        "title": 'Dòng "một", dấu phẩy, {ngoặc} và [móc]\nxuống dòng\r\n',
+        "attachments": [],
+        "categories": [{"code": "x", "title": "Tiêu đề"}],
+        "comment": {"extensions": [], "result_urls": ["u"]},
+        "number": None,
+    },
+    {"id": "b", "title": "    },\n    {", "attachments": [{"size": 12, "type": None}]},
+    {"id": "c", "unicode": "đ\u0000\u2028\ufeff", "empty": {}},
+]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_file_written_from_records_texts_is_json_s_own_layout(count: int) -> None:
+    """The same bytes as encoding the whole file at once, and its records' texts read back
+    from it are the texts written (so a kept unit's file can give the portal's file its
+    records), whatever the strings hold."""
+    records = AWKWARD_RECORDS[:count]
+    head = {"schema": "s", "version": "1.0", "unit": {"id": "phuong-a", "links": []}}
+    texts = [open_data.record_text(record) for record in records]
+    data = open_data.documents_json(head, texts)
+    assert data == open_data.json_bytes({**head, "documents": records})
+    assert json.loads(data)["documents"] == records
+    assert open_data.records_of_json(data, count) == texts
+    assert open_data.records_of_json(data, count + 1) is None  # not the file of these
+
+
+def test_the_rows_of_a_csv_file_read_back_as_written() -> None:
+    rows = [
+        ["a", 'dấu "ngoặc", phẩy', "xuống\r\ndòng", *[""] * (len(open_data.CSV_COLUMNS) - 3)],
+        ["b", *[f"giá trị {n}" for n in range(len(open_data.CSV_COLUMNS) - 1)]],
+    ]
+    data = open_data.csv_bytes(rows)
+    assert open_data.rows_of_csv(data, 2) == rows
+    assert open_data.csv_bytes(open_data.rows_of_csv(data, 2) or []) == data
+    assert open_data.rows_of_csv(data, 3) is None
+    assert open_data.rows_of_csv(b"other,columns\r\n", 0) is None
