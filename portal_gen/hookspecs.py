@@ -217,7 +217,9 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
 
     Make them from ``portal`` (and from what ``portal_document_rendered`` kept), never by
     reading the site's pages: with ``build --jobs`` this hook runs while the workers still
-    render theirs. A file written here replaces a page file of the same path.
+    render theirs. A file written here replaces a page file of the same path. A file that
+    is costly to make is kept from the previous build when made from the same inputs
+    (``writer.unchanged``; see "Files that are costly to make" in docs/plugins.md).
 
     :param portal: the whole portal, as this build publishes it.
     :param writer: writes files relative to the site root.
