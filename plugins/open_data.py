@@ -303,8 +303,8 @@ def json_bytes(data: Any) -> bytes:
 
 # A rebuild after one edit writes again the file of every document (and of its unit) but
 # keeps the other units' files: the records of those are taken from them as they are, not
-# made and encoded again (0.5 s at 5,000 documents). So a file of documents is written
-# from its records' texts, exactly as :func:`json_bytes` lays the whole file out.
+# made and encoded again (0.3 s of a rebuild at 5,000 documents). So a file of documents
+# is written from its records' texts, exactly as :func:`json_bytes` lays the whole file out.
 
 _INDENT = "    "  # a record is two levels down: the envelope, its `documents` list
 _RECORDS_START = '\n  "documents": [\n'
