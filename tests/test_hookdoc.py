@@ -16,7 +16,7 @@ from click.testing import Result
 
 import portal_gen
 from portal_gen import hookdoc, hookspecs
-from tests.conftest import NOW
+from tests.conftest import NOW, tree_bytes, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs/plugins.md"
@@ -197,7 +197,7 @@ def test_the_example_plugin_of_the_guide_works(
 ) -> None:
     """The example in docs/plugins.md, dropped into a portal's plugins/ folder, runs."""
     text = GUIDE.read_text(encoding="utf-8")
-    match = re.search(r'```python title="plugins/(\w+\.py)"\n(.*?)```', text, re.DOTALL)
+    match = re.search(r'```python title="plugins/(budget\w+\.py)"\n(.*?)```', text, re.DOTALL)
     assert match is not None
     root = make_portal(
         {
@@ -215,3 +215,29 @@ def test_the_example_plugin_of_the_guide_works(
     assert result.exit_code == 0, result.output
     listing = (root / "site/du-thao-dang-lay-y-kien.txt").read_text(encoding="utf-8")
     assert listing == "2026-12-10 17:00  Dự thảo\n"
+
+
+def test_the_guide_s_plugin_of_costly_files_keeps_them_and_stays_exact(
+    copy_site: Callable[[str], Path], cli: Callable[..., Result]
+) -> None:
+    """The "costly files" example: an edit makes its unit's file again, the other unit's
+    is kept (the same file), and the files equal those of a build without the cache."""
+    text = GUIDE.read_text(encoding="utf-8")
+    match = re.search(r'```python title="plugins/(unit_lists\.py)"\n(.*?)```', text, re.DOTALL)
+    assert match is not None
+    root = copy_site("tiny")
+    write_files(root, {f"plugins/{match[1]}": match[2]})
+    assert cli("build", "--now", NOW, cwd=root).exit_code == 0
+    lists = root / "site/danh-sach"
+    other = (lists / "co-quan-b.txt").stat().st_ino
+    budget = root / "content/phuong-a/du-toan-2026.md"
+    budget.write_text(
+        budget.read_text(encoding="utf-8").replace("title: ", "title: (Sửa) ", 1),
+        encoding="utf-8",
+    )
+    assert cli("build", "--now", NOW, cwd=root).exit_code == 0
+    assert "(Sửa) Công khai dự toán" in (lists / "phuong-a.txt").read_text(encoding="utf-8")
+    assert (lists / "co-quan-b.txt").stat().st_ino == other
+    result = cli("build", "--now", NOW, "--no-cache", "-d", "cold", cwd=root)
+    assert result.exit_code == 0, result.output
+    assert tree_bytes(lists) == tree_bytes(root / "cold/danh-sach")
