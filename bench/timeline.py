@@ -30,8 +30,9 @@ START = time.perf_counter()
 PHASES = {
     "portal_gen.mkdocs_plugin": [
         ("PortalPlugin.on_config", "config"),
-        ("PortalPlugin.on_files", "files (load, plan, keep)"),
-        ("load_portal", "load and check"),
+        ("read_portal", "read"),
+        ("PortalPlugin.on_files", "files (check, plan, keep)"),
+        ("check_loaded", "checks"),
         ("plan_site", "plan"),
         ("_keep_unchanged", "pages kept from the previous site"),
         ("PortalPlugin.on_env", "Markdown done (on_env)"),

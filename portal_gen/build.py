@@ -1,14 +1,15 @@
 """The core pipeline, independent of the renderer: load → check → plan pages → write extras.
 
-The MkDocs adapter calls :func:`load_portal` and :func:`plan_site` before MkDocs reads any
-page, and :func:`write_extras` after MkDocs has written the pages. The ``check`` command
-stops after :func:`load_portal`.
+The MkDocs adapter calls :func:`read_portal`, :func:`check_loaded` and :func:`plan_site`
+before MkDocs reads any page, and :func:`write_extras` after MkDocs has written the pages.
+The ``check`` command stops after :func:`load_portal` (reading and checking).
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,13 +32,18 @@ from portal_gen.vntime import VN_TZ
 __all__ = [
     "BUILD_INFO",
     "SitePlan",
+    "check_loaded",
     "check_portal",
     "hold_for_the_build",
     "load_portal",
     "plan_site",
+    "read_portal",
     "release_after_build",
+    "stop_background_work",
     "write_extras",
 ]
+
+log = logging.getLogger("mkdocs.plugins.portal")
 
 #: Written at the site root; a scheduled CI job reads ``next_change`` to rebuild on time.
 BUILD_INFO = "build-info.json"
@@ -49,6 +55,13 @@ def resolve_clock(config: PortalConfig) -> datetime:
 
 def load_portal(config: PortalConfig, pm: pluggy.PluginManager) -> tuple[Portal, list[Diagnostic]]:
     """Read content/ and run every check hook; returns the portal and all problems found."""
+    portal, problems = read_portal(config, pm)
+    return portal, check_loaded(portal, problems, pm)
+
+
+def read_portal(config: PortalConfig, pm: pluggy.PluginManager) -> tuple[Portal, list[Diagnostic]]:
+    """Read content/ and the catalog, no check hook run yet; returns the portal and the
+    problems met while reading (pass them to :func:`check_loaded`)."""
     declared = frozenset(_flatten(pm.hook.portal_front_matter_keys()))
     content = load_content(config, declared)
     catalog = load_catalog(config)
@@ -63,13 +76,34 @@ def load_portal(config: PortalConfig, pm: pluggy.PluginManager) -> tuple[Portal,
         catalog=catalog,
         front_matter_keys=declared,
     )
-    diagnostics = list(content.diagnostics) + list(catalog.diagnostics)
+    return portal, list(content.diagnostics) + list(catalog.diagnostics)
+
+
+def check_loaded(
+    portal: Portal, problems: Iterable[Diagnostic], pm: pluggy.PluginManager
+) -> list[Diagnostic]:
+    """Run every check hook on a portal :func:`read_portal` gave; returns ``problems`` and
+    theirs, with the severities of ``mkdocs.yml`` applied."""
+    diagnostics = list(problems)
     for unit in portal.units.values():
         diagnostics += _flatten(pm.hook.portal_check_unit(unit=unit, portal=portal))
     for doc in portal.documents:
         diagnostics += _flatten(pm.hook.portal_check_document(document=doc, portal=portal))
     diagnostics += _flatten(pm.hook.portal_check_portal(portal=portal))
-    return portal, apply_severity(diagnostics, config.severity)
+    return apply_severity(diagnostics, portal.config.severity)
+
+
+def stop_background_work(pm: pluggy.PluginManager, portal: Portal) -> None:
+    """A build failed: plugins stop what they run in the background for it
+    (``portal_build_failed``). A plugin failing there is logged, never raised over the
+    build's own error, which is the one the editor must read."""
+    try:
+        pm.hook.portal_build_failed(portal=portal)
+    except Exception:
+        log.exception(
+            "Một plugin gặp lỗi khi dừng việc chạy nền của lần build không thành công "
+            "(lỗi của plugin, không phải của nội dung):"
+        )
 
 
 def check_portal(config: PortalConfig, pm: pluggy.PluginManager) -> list[Diagnostic]:

@@ -45,6 +45,26 @@ def portal_front_matter_keys() -> Iterable[str]:
     """
 
 
+@hookspec
+def portal_documents_loaded(portal: Portal, render: Callable[[Document], str]) -> None:
+    """The portal is read: slow work that needs a few documents' HTML may start.
+
+    Nothing is checked, planned or rendered yet: the check hooks run next, while MkDocs
+    lists its files, and the build stops if they find errors; stop then what you started
+    (:func:`portal_build_failed`). Called once, before :func:`portal_check_unit`, by a
+    build in one process (not by ``build --jobs``, a ``--shard`` slice or a merge).
+    ``render(document)`` converts the document's Markdown as its page will show it (the
+    sanitized HTML :func:`portal_document_rendered` receives, unless another MkDocs plugin
+    changes it there): a second conversion, so ask for a few documents only, say those
+    whose earlier result you no longer have. :func:`portal_document_rendered` and
+    :func:`portal_documents_rendered` are called as usual afterwards: check there that
+    what started here still holds.
+
+    :param portal: the whole portal.
+    :param render: gives a document's body as HTML.
+    """
+
+
 # -------------------------------------------------------------------------------------
 # Checking content (the ``check`` command and every build)
 # -------------------------------------------------------------------------------------
@@ -82,24 +102,6 @@ def portal_check_portal(portal: Portal) -> Iterable[Diagnostic] | None:
 # -------------------------------------------------------------------------------------
 # Preparing pages (once per build, before MkDocs renders anything)
 # -------------------------------------------------------------------------------------
-
-
-@hookspec
-def portal_documents_loaded(portal: Portal, render: Callable[[Document], str]) -> None:
-    """The portal is loaded and checked: slow work that needs a few documents' HTML may start.
-
-    Nothing is planned or rendered yet. Called once, before :func:`portal_generate_pages`,
-    by a build in one process (not by ``build --jobs``, a ``--shard`` slice or a merge).
-    ``render(document)`` converts the document's Markdown as its page will show it (the
-    sanitized HTML :func:`portal_document_rendered` receives, unless another MkDocs plugin
-    changes it there): a second conversion, so ask for a few documents only, say those
-    whose earlier result you no longer have. :func:`portal_document_rendered` and
-    :func:`portal_documents_rendered` are called as usual afterwards: check there that
-    what started here still holds.
-
-    :param portal: the whole portal.
-    :param render: gives a document's body as HTML.
-    """
 
 
 @hookspec
@@ -223,4 +225,25 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
 
     :param portal: the whole portal, as this build publishes it.
     :param writer: writes files relative to the site root.
+    """
+
+
+# -------------------------------------------------------------------------------------
+# When a build fails
+# -------------------------------------------------------------------------------------
+
+
+@hookspec
+def portal_build_failed(portal: Portal) -> None:
+    """The build stopped on an error: stop the work your plugin runs in the background.
+
+    The checks found errors, say, or a page or file could not be made. End the threads
+    and other processes your plugin started for this build and remove what they made:
+    nothing of this build reaches the site.
+
+    Called once, by the process whose build failed, after it read the portal; a plugin
+    that started nothing does nothing. Do not raise: the editor must see the build's
+    error, not yours.
+
+    :param portal: the portal of the failed build.
     """

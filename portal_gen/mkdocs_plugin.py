@@ -41,10 +41,13 @@ from mkdocs.utils.templates import TemplateContext
 
 from portal_gen.build import (
     SitePlan,
+    check_loaded,
     hold_for_the_build,
     load_portal,
     plan_site,
+    read_portal,
     release_after_build,
+    stop_background_work,
     write_extras,
 )
 from portal_gen.cache import CACHE_DIR
@@ -136,6 +139,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self.portal_config: PortalConfig | None = None
         self.pm: pluggy.PluginManager | None = None
         self.plan: SitePlan | None = None
+        #: read in on_pre_build, checked and planned in on_files; with the problems met reading
+        self._read: tuple[Portal, list[Diagnostic]] | None = None
         self.diagnostics: list[Diagnostic] = []
         self._final_site_dir: Path | None = None
         self._staging_dir: Path | None = None
@@ -162,7 +167,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # MkDocs keeps plugin instances across builds in one process (serve, tests): nothing
         # of the previous build may carry over.
-        self.diagnostics, self.plan = [], None
+        self.diagnostics, self.plan, self._read = [], None, None
         self._site_cache, self._reuse, self._build_key, self._kept = None, None, "", None
         self._release_site()
         self.portal_config = portal_config_from(config, self.config, self.overrides)
@@ -212,6 +217,18 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     # -- content ---------------------------------------------------------------------
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Read the portal before MkDocs lists its files, so that the slow work
+        ``portal_documents_loaded`` starts (a rebuild's search index) runs meanwhile, and
+        during the checks (:meth:`on_files`)."""
+        assert self.portal_config is not None and self.pm is not None
+        if isinstance(self.overrides.get("plan"), SitePlan):
+            return  # a worker of `build --jobs`: read, checked and planned by its coordinator
+        self._read = read_portal(self.portal_config, self.pm)
+        if self.portal_config.shard is None:
+            render = _body_renderer(config, self.portal_config)
+            self.pm.hook.portal_documents_loaded(portal=self._read[0], render=render)
+
     @event_priority(50)  # before other plugins see the files: internal documents are gone
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.portal_config is not None and self.pm is not None
@@ -219,12 +236,11 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         if isinstance(planned, SitePlan):  # a worker of `build --jobs`: checked and planned
             self.plan = planned
         else:
-            portal, self.diagnostics = load_portal(self.portal_config, self.pm)
+            assert self._read is not None
+            portal, problems = self._read
+            self.diagnostics = check_loaded(portal, problems, self.pm)
             quiet = bool(self.overrides.get("worker"))
             _report(self.diagnostics, strict=self.portal_config.strict, quiet=quiet)
-            if self.portal_config.shard is None:
-                render = _body_renderer(config, self.portal_config)
-                self.pm.hook.portal_documents_loaded(portal=portal, render=render)
             self.plan = plan_site(portal, self.pm)
         hold_for_the_build()
         files = _apply_plan(self.plan, files, config)
@@ -343,7 +359,14 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._failed = True
-        self._end_build()
+        try:
+            portal = self.plan.portal if self.plan is not None else None
+            if portal is None and self._read is not None:
+                portal = self._read[0]
+            if portal is not None and self.pm is not None:
+                stop_background_work(self.pm, portal)
+        finally:
+            self._end_build()
 
     def _end_build(self) -> None:
         if not self.overrides.get("worker"):  # a worker of --jobs ends now: no collection
@@ -353,6 +376,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
             logging.getLogger("mkdocs").removeHandler(self._messages)
             self._messages = None
         self._reuse = None
+        self._read = None
         if self._own_work_dir is not None:
             shutil.rmtree(self._own_work_dir, ignore_errors=True)
             self._own_work_dir = None

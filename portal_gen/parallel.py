@@ -36,6 +36,7 @@ from portal_gen.build import (
     plan_site,
     release_after_build,
     resolve_clock,
+    stop_background_work,
     write_extras,
 )
 from portal_gen.config import PortalConfig
@@ -209,6 +210,7 @@ def _build_parallel(config_file: str, jobs: int, prepared: Prepared) -> Path:
             if worker.process.is_alive():
                 worker.process.terminate()
                 worker.process.join()
+        stop_background_work(prepared.pm, prepared.plan.portal)  # the search index's runs
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -49,7 +49,7 @@ def test_the_timeline_stamps_each_phase_in_order(
             )
         expected = ["> --jobs: load, check, plan", "> --jobs: portal-wide files"]
     else:
-        expected = ["> load and check", "> plan", "> Markdown done (on_env)"]
+        expected = ["> read", "> checks", "> plan", "> Markdown done (on_env)"]
         expected += ["> templates done (post_build)", "> portal-wide files"]
         expected += ["< portal-wide files", "> site swapped in"]
         # from the indexing thread: whole lines among the main thread's, once rendered

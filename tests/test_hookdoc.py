@@ -43,6 +43,7 @@ def test_every_hook_is_in_the_guide_with_its_phase() -> None:
         "Checking content (the `check` command and every build)",
         "Preparing pages (once per build, before MkDocs renders anything)",
         "Writing output (after MkDocs has written the pages)",
+        "When a build fails",
     ]
     for hook in hookdoc.collect():
         assert f"#### `{hook.name}`" in text

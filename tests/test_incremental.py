@@ -3,8 +3,10 @@ they give is byte for byte the one a cold build (`--no-cache`) gives, whatever w
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -301,27 +303,32 @@ def test_an_edit_past_a_record_s_words_keeps_the_search_index(rebuilder: Rebuild
 
 class _Indexings:
     """Counts the Pagefind runs of a build, and tells whether the first began while the
-    portal was still to be planned (the planning waits a moment for it)."""
+    portal was still to be checked and planned (the checks wait a moment for it)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         import portal_gen.mkdocs_plugin as adapter
         import portal_gen.plugins.search as search
 
         self.runs = 0
-        self.before_planning = False
+        self.before_checking = self.before_planning = False
         started = threading.Event()
-        real_index, real_plan = search._index, adapter.plan_site
+        real_index, real_check, real_plan = search._index, adapter.check_loaded, adapter.plan_site
 
         def index(*args: Any) -> bool:
             self.runs += 1
             started.set()
             return real_index(*args)
 
+        def check_loaded(*args: Any) -> Any:
+            self.before_checking = started.wait(timeout=10)
+            return real_check(*args)
+
         def plan_site(*args: Any) -> Any:
             self.before_planning = started.wait(timeout=10)
             return real_plan(*args)
 
         monkeypatch.setattr(search, "_index", index)
+        monkeypatch.setattr(adapter, "check_loaded", check_loaded)
         monkeypatch.setattr(adapter, "plan_site", plan_site)
 
 
@@ -329,14 +336,81 @@ def test_a_rebuild_indexes_the_edited_shard_while_it_plans(
     rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild waits for Pagefind: the edited document's record is made from its
-    Markdown as soon as the portal is loaded, and its shard indexed while the pages are
-    planned and rendered; the rendered page gives the same record, so once is enough."""
+    Markdown as soon as the portal is read, and its shard indexed while the portal is
+    checked and planned and the pages rendered; the rendered page gives the same record,
+    so once is enough."""
     indexings = _Indexings(monkeypatch)
     edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
     assert rebuilder.build().exit_code == 0
+    assert indexings.before_checking
     assert indexings.before_planning
     assert indexings.runs == 1
     rebuilder.assert_same_as_cold("title edit")  # (nothing left to rebuild, then cold)
+
+
+#: stands in for Pagefind: says where it was asked to work, then takes its time
+_SLOW_PAGEFIND = """
+import json, os, sys, time
+said, args = sys.argv[1], sys.argv[2:]
+where = {"pid": os.getpid(), "pages": args[args.index("--site") + 1],
+         "output": args[args.index("--output-path") + 1]}
+with open(said + ".part", "w") as f:
+    json.dump(where, f)
+os.replace(said + ".part", said)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_rebuild_whose_checks_fail_ends_the_index_it_started(
+    rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The edited document's shard is being indexed when the checks find an error (the
+    common mistake): the build fails at once, not once Pagefind is done; Pagefind is ended,
+    its pages and output removed, and the site is the previous one."""
+    import portal_gen.mkdocs_plugin as adapter
+    import portal_gen.plugins.search as search
+
+    said = tmp_path / "pagefind.json"
+    monkeypatch.setattr(search, "PAGEFIND", (sys.executable, "-c", _SLOW_PAGEFIND, str(said)))
+    real_check = adapter.check_loaded
+    seen: dict[str, bool] = {}
+
+    def check_loaded(*args: Any) -> Any:  # the checks find the error once Pagefind runs
+        deadline = time.monotonic() + 30
+        while not said.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen["indexing"] = said.exists()
+        return real_check(*args)
+
+    monkeypatch.setattr(adapter, "check_loaded", check_loaded)
+    site = rebuilder.root / "site"
+    before = tree_bytes(site)
+    budget = rebuilder.root / "content/phuong-a/du-toan-2026.md"
+    edit(budget, "title: ", "title: (Sửa) ")
+    edit(budget, "category: ngan-sach-du-toan", "category: ngan-sach-du-toan-sai")
+    try:
+        result = rebuilder.build()
+        assert seen["indexing"], "Pagefind starts before the checks"
+        where = json.loads(said.read_text(encoding="utf-8"))
+        assert result.exit_code != 0
+        assert "ngan-sach-du-toan-sai" in result.output
+        assert not _alive(where["pid"]), "the build ended Pagefind, not waited for it"
+        assert not Path(where["pages"]).exists()
+        assert not Path(where["output"]).exists()
+        assert tree_bytes(site) == before
+    finally:
+        if said.exists():
+            pid = json.loads(said.read_text(encoding="utf-8"))["pid"]
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_shard_indexed_early_from_another_record_is_indexed_again(

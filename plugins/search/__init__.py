@@ -21,9 +21,11 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +40,9 @@ from .records import MEMORY_FOLDER, PAGES_PREFIX, RecordStore, RecordWriter, pag
 
 #: run as a program to index a shard (see its docstring)
 RECORDS_PROGRAM = str(Path(__file__).with_name("records.py"))
+#: Pagefind's own command (a Rust binary in the pagefind[bin] wheel): its Python API is
+#: far slower and needs an event loop of its own
+PAGEFIND = (sys.executable, "-m", "pagefind")
 
 PAGE = "tim-kiem.md"
 #: a rebuild with at most this many edited documents indexes their shards before planning
@@ -203,13 +208,52 @@ def shards(portal: Portal) -> list[list[Document]]:
     return [group for group in groups if group]
 
 
-def _index(records: list[tuple[str, int, int]], output: Path, scratch: Path) -> bool:
+class _Runs:
+    """The indexing processes of a build, so that a build that fails can stop them
+    (:meth:`stop`) rather than wait for them: Pagefind takes seconds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen[str]] = set()
+        self.stopped = False
+
+    def run(self, job: str) -> tuple[int, str] | None:
+        """Run ``records.py`` on ``job``; its exit code and what it printed on stderr, or
+        None when stopped before it started or while it ran."""
+        with self._lock:
+            if self.stopped:
+                return None
+            process = subprocess.Popen(
+                [sys.executable, "-I", RECORDS_PROGRAM],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            self._running.add(process)
+        try:
+            _, errors = process.communicate(job)
+        finally:
+            with self._lock:
+                self._running.discard(process)
+        return None if self.stopped else (process.returncode, errors)
+
+    def stop(self) -> None:
+        """End the running processes (each ends its Pagefind and removes its pages) and
+        start no other."""
+        with self._lock:
+            self.stopped = True
+            for process in self._running:
+                process.terminate()
+
+
+def _index(
+    records: list[tuple[str, int, int]], output: Path, scratch: Path, runs: _Runs | None = None
+) -> bool:
     """Index one shard: its pages are written, indexed and removed by a process of its own
     (``records.py`` run as a program), so this process goes on rendering meanwhile."""
     pagefind = [
-        sys.executable,  # Pagefind's own command (a Rust binary in the pagefind[bin] wheel):
-        "-m",  # its Python API is far slower and needs an event loop of its own
-        "pagefind",
+        *PAGEFIND,
         "--site",
         "{pages}",
         "--output-path",
@@ -221,22 +265,19 @@ def _index(records: list[tuple[str, int, int]], output: Path, scratch: Path) -> 
     # memory when it has room, else (or when writing there fails) the scratch folder
     places = list(dict.fromkeys([str(pages_folder(records, scratch)), str(scratch)]))
     job = {"records": records, "pages": places, "command": pagefind}
-    result = subprocess.run(
-        [sys.executable, "-I", RECORDS_PROGRAM],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
+    done = (runs or _Runs()).run(json.dumps(job))
+    if done is None:
+        return False  # the build failed meanwhile: nothing to say
+    returncode, errors = done
+    if returncode != 0:
         # The site is still whole without search: say so loudly (fails under --strict).
         log.warning(
             "Không tạo được chỉ mục tìm kiếm (Pagefind): %s\n"
             "  → Trang web vẫn được tạo nhưng trang Tìm kiếm chưa tìm được các văn bản này. "
             "Kiểm tra chỗ trống trên đĩa (và /dev/shm) theo lỗi ở trên, rồi chạy lại lệnh build.",
-            result.stderr.strip(),
+            errors.strip(),
         )
-    return result.returncode == 0
+    return returncode == 0
 
 
 @dataclass
@@ -260,6 +301,7 @@ class _Indexing:
     used: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     #: by shard name: indexed before the pages were rendered (:meth:`speculate`)
     early: dict[str, tuple[Path, Future[bool]]] = field(default_factory=dict)
+    runs: _Runs = field(default_factory=_Runs)
 
     def advance(self, rendered: Collection[str] | None) -> None:
         """Start every shard not started yet whose units are all in ``rendered`` (all the
@@ -302,7 +344,7 @@ class _Indexing:
         # the interpreter lock between its writes (3 s).
         records = [self.records.location(*key) for key in keys]
         output = self.scratch / "index" / name
-        return output, self.pool.submit(_index, records, output, self.scratch)
+        return output, self.pool.submit(_index, records, output, self.scratch, self.runs)
 
     def speculate(self) -> None:
         """Index now each shard the previous site lacks, as its records stand: used by
@@ -334,6 +376,14 @@ class _Indexing:
                 indexed.exception()
         self.early.clear()
 
+    def stop(self) -> None:
+        """The build failed: end the Pagefind runs, start no other, remove their output."""
+        self.runs.stop()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.records is not None:
+            self.records.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)  # little in it: nothing was moved out
+
     def listed(self) -> list[tuple[str, Path, Future[bool] | None]]:
         """The shards to link into the site, in order."""
         return [bundle for _, bundle in sorted(self.bundles.items()) if bundle is not None]
@@ -361,6 +411,16 @@ def _indexing(portal: Portal) -> _Indexing:
     if not isinstance(indexing, _Indexing):
         indexing = portal.memo[_INDEXING] = _start_indexing(portal)
     return indexing
+
+
+@hookimpl
+def portal_build_failed(portal: Portal) -> None:
+    """A failed build does not wait for the shards it started to index (early, before
+    the checks found an error, or beside the rendering)."""
+    indexing = portal.memo.pop(_INDEXING, None)
+    if isinstance(indexing, _Indexing):
+        indexing.stop()
+    _close_writer(portal)
 
 
 @hookimpl

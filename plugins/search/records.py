@@ -17,7 +17,8 @@ Pagefind indexes HTML files, one page a record. Writing a shard's pages (1,500 s
 took the build 1 to 4 s on a busy disk, so it is done by this module run as a program, in a
 process of its own beside the build (:func:`run_job`): it writes the pages (in memory-backed
 ``/dev/shm`` when there is room), runs Pagefind on them and removes them. It imports nothing
-of portal-gen's, so it starts in a few hundredths of a second.
+of portal-gen's, so it starts in a few hundredths of a second. Ended by SIGTERM (a build that
+failed meanwhile), it ends Pagefind and removes the pages too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -261,5 +263,12 @@ def run_job(job: dict[str, Any]) -> int:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _ended(signum: int, frame: object) -> None:
+    """SIGTERM: unwind, so that Pagefind is killed (``subprocess.run`` does it) and the
+    pages removed (``run_job``'s ``finally``)."""
+    raise SystemExit(128 + signum)
+
+
 if __name__ == "__main__":  # run by the search plugin: the job comes as JSON on stdin
+    signal.signal(signal.SIGTERM, _ended)
     sys.exit(run_job(json.load(sys.stdin)))
