@@ -7,10 +7,14 @@ MkDocs events → core → hooks. ``mkdocs build`` with ``plugins: [portal]`` an
   folder after the portal's own ``custom_dir``, and (for ``build``) redirect the output to a
   temporary folder that replaces the old site (or, when most of the old site is kept, is
   moved in among its kept files) only when the build succeeds.
-- ``on_files``: load and check the content (all problems at once), then hide internal
+- ``on_pre_build``: read the content; plugins may start slow work on it
+  (``portal_documents_loaded``) while MkDocs lists its files.
+- ``on_files``: check the content (all problems at once), then hide internal
   documents and their files, keep documents out of the nav, add generated pages.
 - ``on_env``: the Markdown is converted: plugins may start indexing it
-  (``portal_documents_rendered``); compiled templates are kept in the cache.
+  (``portal_documents_rendered``); compiled templates are kept in the cache; Material's
+  sidebar is rendered once for the pages that show it alike (:mod:`portal_gen.shared_nav`).
+- ``on_build_error``: plugins stop their background work (``portal_build_failed``).
 - ``on_page_markdown`` / ``on_page_context``: hand each page its template and data.
 - ``on_post_build``: plugins write feeds and data files; ``build-info.json``.
 """
@@ -66,6 +70,7 @@ from portal_gen.plugin_manager import PluginLoadError, get_plugin_manager
 from portal_gen.portal import Portal
 from portal_gen.safety import clean_html, escape_tree, is_plain_markdown
 from portal_gen.shards import SHARD_WORK_DIR, Slice, slice_of, write_manifest
+from portal_gen.shared_nav import NavShare, share_the_nav
 from portal_gen.staging import SiteLock, lock_site, new_staging_dir, replace_dir, update_in_place
 
 __all__ = ["PortalPlugin", "build_site", "load_portal_config", "serve_site"]
@@ -158,6 +163,8 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._site_lock: SiteLock | None = None
         self._build_key = ""
         self._messages: PageMessages | None = None
+        #: Material's sidebar, rendered once for the pages that show it alike
+        self.nav_share: NavShare | None = None
 
     # -- configuration ---------------------------------------------------------------
 
@@ -260,6 +267,7 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         self._site_context = escape_tree(self.plan.site_context)
         if self.portal_config and self.portal_config.cache_dir is not None:
             _keep_compiled_templates(env, self.portal_config.cache_dir)
+        self.nav_share = share_the_nav(env, _material_dir())
         env.globals["portal"] = self._site_context
         env.globals["portal_page"] = {}
         # Markdown is converted, templates not yet rendered (MkDocs' order); a slice (also

@@ -1,0 +1,85 @@
+"""Material's sidebar is rendered once for the pages that show it alike (documents, not in
+the nav): the site is byte for byte the one rendered page by page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment, FileSystemLoader
+from mkdocs.utils.templates import url_filter
+
+import portal_gen.mkdocs_plugin as adapter
+from portal_gen.shared_nav import NAV, share_the_nav
+from tests.conftest import NOW, tree_bytes
+
+
+def _build(root: Path, site: str) -> adapter.PortalPlugin:
+    return adapter.build_site(str(root / "mkdocs.yml"), str(root / site), now=NOW, no_cache=True)
+
+
+@pytest.mark.parametrize(
+    ("portal", "directory_urls"), [("tiny", True), ("gaps", True), ("tiny", False)]
+)
+def test_the_shared_sidebar_gives_the_pages_rendered_one_by_one(
+    copy_site: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    portal: str,
+    directory_urls: bool,
+) -> None:
+    """Without directory URLs, a page in the nav links to itself as another page of its
+    folder does: only its active item tells its sidebar apart."""
+    root = copy_site(portal)
+    if not directory_urls:
+        with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write("use_directory_urls: false\n")
+    monkeypatch.chdir(root)
+    shared = _build(root, "shared").nav_share
+    assert shared is not None
+    assert shared.shared > 0, "documents got a sidebar rendered for another page"
+    assert len(shared.sidebars) >= 2, "pages at other depths get their own links"
+    monkeypatch.setattr(adapter, "share_the_nav", lambda env, material: None)
+    assert _build(root, "alone").nav_share is None
+    one_by_one, with_shared = tree_bytes(root / "alone"), tree_bytes(root / "shared")
+    assert sorted(with_shared) == sorted(one_by_one)
+    assert [name for name in one_by_one if with_shared[name] != one_by_one[name]] == []
+
+
+def test_a_sidebar_of_the_theme_s_own_is_rendered_for_every_page(
+    copy_site: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A portal (or theme) overriding nav.html may show anything of the page there."""
+    root = copy_site("tiny")
+    custom = root / "overrides/partials"
+    custom.mkdir(parents=True)
+    (custom / "nav.html").write_text('<nav class="own">{{ page.url }}</nav>', encoding="utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    assert _build(root, "site").nav_share is None
+    for page in ("phuong-a/du-toan-2026/", "co-quan-b/ke-hoach-cong-tac/"):
+        html = (root / "site" / page / "index.html").read_text(encoding="utf-8")
+        assert f'<nav class="own">{page}</nav>' in html
+
+
+def test_only_material_s_own_sidebar_is_shared(tmp_path: Path) -> None:
+    material = adapter._material_dir()
+    templates = str(Path(material) / "templates")
+    own = tmp_path / "partials"
+    own.mkdir()
+    (own / "nav-item.html").write_text("{% macro render(i, p, l) %}{% endmacro %}")
+    env = Environment(loader=FileSystemLoader([str(tmp_path), templates]))
+    env.filters["url"] = url_filter
+    original = env.get_template(NAV).root_render_func
+    assert share_the_nav(env, material) is None
+    assert env.get_template(NAV).root_render_func is original
+    env = Environment(loader=FileSystemLoader([templates]))
+    env.filters["url"] = url_filter
+    share = share_the_nav(env, material)
+    assert share is not None
+    assert share_the_nav(env, material) is share, "wrapped once"
