@@ -7,8 +7,8 @@ differs from another document's only by the links, which the ``url`` filter make
 relative to the page. Pages not in the nav whose links all come out the same get the
 sidebar rendered for the first of them.
 
-Only Material's own ``nav.html`` and ``nav-item.html`` are shared this way: a theme or
-portal that overrides either renders it for every page, as MkDocs does.
+Only Material's own sidebar is shared this way: a theme or portal that overrides
+``nav.html`` or a partial it includes renders it for every page, as MkDocs does.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from jinja2 import Environment, TemplateNotFound
 __all__ = ["NavShare", "share_the_nav"]
 
 NAV = "partials/nav.html"
-NAV_ITEM = "partials/nav-item.html"
+#: the templates the sidebar is made of (icons aside, which are the same on every page)
+PARTS = (NAV, "partials/nav-item.html", "partials/logo.html", "partials/source.html")
 
 
 class NavShare:
@@ -84,15 +85,16 @@ class NavShare:
 
 def share_the_nav(env: Environment, material_dir: str) -> NavShare | None:
     """Render Material's sidebar once per set of links in this build's ``env``; None (and
-    nothing changed) when the theme's ``nav.html`` or ``nav-item.html`` is not Material's."""
+    nothing changed) when a template it is made of is not Material's own."""
     try:
-        nav, item = env.get_template(NAV), env.get_template(NAV_ITEM)
+        parts = [env.get_template(name) for name in PARTS]
     except TemplateNotFound:
         return None
     material = Path(material_dir).resolve()
-    for template in (nav, item):
+    for template in parts:
         if template.filename is None or material not in Path(template.filename).resolve().parents:
             return None
+    nav = parts[0]
     current = nav.root_render_func
     if isinstance(getattr(current, "__self__", None), NavShare):
         return current.__self__  # type: ignore[attr-defined,no-any-return]

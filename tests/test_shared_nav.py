@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader
 from mkdocs.utils.templates import url_filter
 
 import portal_gen.mkdocs_plugin as adapter
-from portal_gen.shared_nav import NAV, share_the_nav
+from portal_gen.shared_nav import NAV, PARTS, share_the_nav
 from tests.conftest import NOW, tree_bytes
 
 
@@ -67,12 +67,14 @@ def test_a_sidebar_of_the_theme_s_own_is_rendered_for_every_page(
         assert f'<nav class="own">{page}</nav>' in html
 
 
-def test_only_material_s_own_sidebar_is_shared(tmp_path: Path) -> None:
+@pytest.mark.parametrize("part", [part for part in PARTS if part != NAV])
+def test_only_material_s_own_sidebar_is_shared(tmp_path: Path, part: str) -> None:
+    """A partial of the sidebar overridden (say a logo showing the page's title): the
+    sidebar is rendered for every page."""
     material = adapter._material_dir()
     templates = str(Path(material) / "templates")
-    own = tmp_path / "partials"
-    own.mkdir()
-    (own / "nav-item.html").write_text("{% macro render(i, p, l) %}{% endmacro %}")
+    (tmp_path / "partials").mkdir()
+    (tmp_path / part).write_text("{% macro render(i, p, l) %}{{ page.title }}{% endmacro %}")
     env = Environment(loader=FileSystemLoader([str(tmp_path), templates]))
     env.filters["url"] = url_filter
     original = env.get_template(NAV).root_render_func

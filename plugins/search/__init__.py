@@ -382,7 +382,7 @@ class _Indexing:
         self.pool.shutdown(wait=True, cancel_futures=True)
         if self.records is not None:
             self.records.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)  # little in it: nothing was moved out
+        shutil.rmtree(self.scratch, ignore_errors=True)  # the shards indexed so far, if any
 
     def listed(self) -> list[tuple[str, Path, Future[bool] | None]]:
         """The shards to link into the site, in order."""
