@@ -4,12 +4,12 @@
     python bench/timeline.py build -f mkdocs.yml --jobs 2 -d site  # workers too (by pid)
 
 Runs ``portal-gen`` with these arguments in this process, having wrapped the phases that
-matter for speed: loading and checking the portal, planning the generated pages, choosing
+matter for speed: reading the portal, checking it, planning the generated pages, choosing
 the pages kept from the previous site, the Markdown pass (until ``on_env``), the templates
 (until ``on_post_build``), the portal-wide files, each Pagefind run, and putting the new
 site in place (swapped in whole, or the changes moved in). A profiler says where the CPU
 goes; this says what waits for what (a rebuild's Pagefind run starts once the portal is
-loaded, and the command waits for it and for the main thread's planning, rendering and
+read, and the command waits for it and for the main thread's checks, planning, rendering and
 portal-wide files, which share the cores with it).
 """
 

@@ -241,7 +241,8 @@ def portal_build_failed(portal: Portal) -> None:
     and other processes your plugin started for this build and remove what they made:
     nothing of this build reaches the site.
 
-    Called once, by the process whose build failed, after it read the portal; a plugin
+    Called once by each process of a build that fails after reading the portal (a build
+    in one process; with ``--jobs``, the coordinator and the worker that failed); a plugin
     that started nothing does nothing. Do not raise: the editor must see the build's
     error, not yours.
 

@@ -225,9 +225,9 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
     # -- content ---------------------------------------------------------------------
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Read the portal before MkDocs lists its files, so that the slow work
-        ``portal_documents_loaded`` starts (a rebuild's search index) runs meanwhile, and
-        during the checks (:meth:`on_files`)."""
+        """Read the portal before MkDocs lists its files: what ``portal_documents_loaded``
+        starts (a rebuild's search indexing) then runs while MkDocs lists them and while the
+        portal is checked (:meth:`on_files`)."""
         assert self.portal_config is not None and self.pm is not None
         if isinstance(self.overrides.get("plan"), SitePlan):
             return  # a worker of `build --jobs`: read, checked and planned by its coordinator

@@ -63,8 +63,10 @@ class NavShare:
 
     def _links(self, nav: Any, config: Any) -> tuple[list[Any], list[str]]:
         """The nav's items, and every link the sidebar can hold: the nav's pages and
-        links, home, the logo."""
+        links, home, the logo. Another nav (another build in the same ``env``) renders
+        its sidebars anew."""
         if self._nav is None or self._nav[0] is not nav:
+            self.sidebars.clear()
             items: list[Any] = []
             stack = list(nav.items)
             while stack:

@@ -332,7 +332,7 @@ class _Indexings:
         monkeypatch.setattr(adapter, "plan_site", plan_site)
 
 
-def test_a_rebuild_indexes_the_edited_shard_while_it_plans(
+def test_a_rebuild_indexes_the_edited_shard_while_it_checks_and_plans(
     rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild waits for Pagefind: the edited document's record is made from its

@@ -3,15 +3,16 @@ the nav): the site is byte for byte the one rendered page by page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
 from mkdocs.utils.templates import url_filter
 
 import portal_gen.mkdocs_plugin as adapter
-from portal_gen.shared_nav import NAV, PARTS, share_the_nav
+from portal_gen.shared_nav import NAV, PARTS, NavShare, share_the_nav
 from tests.conftest import NOW, tree_bytes
 
 
@@ -85,3 +86,39 @@ def test_only_material_s_own_sidebar_is_shared(tmp_path: Path, part: str) -> Non
     share = share_the_nav(env, material)
     assert share is not None
     assert share_the_nav(env, material) is share, "wrapped once"
+
+
+class _Item:
+    def __init__(self, title: str, url: str) -> None:
+        self.title, self.url, self.active = title, url, False
+
+
+class _Nav:
+    def __init__(self, title: str) -> None:
+        self.items = [_Item(title, "don-vi/")]
+        self.homepage = None
+
+
+class _Context(dict[str, Any]):
+    """What a Jinja context gives the sidebar's key: values, and the ``url`` filter."""
+
+    def __init__(self, nav: _Nav, depth: int) -> None:
+        super().__init__(page=object(), nav=nav, config=None, base_url="/".join([".."] * depth))
+        self.environment = type("Env", (), {"filters": {"url": lambda ctx, link: link}})()
+
+
+def test_a_sidebar_is_shared_only_among_pages_of_one_nav() -> None:
+    rendered: list[str] = []
+
+    def render(context: Any) -> Iterator[str]:
+        rendered.append(context["nav"].items[0].title)
+        yield f"<nav>{context['nav'].items[0].title}</nav>"
+
+    share = NavShare(render)
+    first, second = _Nav("Đơn vị"), _Nav("Các đơn vị")
+    assert "".join(share.root_render_func(_Context(first, 2))) == "<nav>Đơn vị</nav>"
+    assert "".join(share.root_render_func(_Context(first, 2))) == "<nav>Đơn vị</nav>"
+    assert "".join(share.root_render_func(_Context(first, 1))) == "<nav>Đơn vị</nav>"
+    assert (rendered, share.shared) == (["Đơn vị", "Đơn vị"], 1)  # one copy, one other depth
+    # the same links in another build's nav (a title changed): rendered, not the last one's
+    assert "".join(share.root_render_func(_Context(second, 2))) == "<nav>Các đơn vị</nav>"

@@ -45,7 +45,7 @@ RECORDS_PROGRAM = str(Path(__file__).with_name("records.py"))
 PAGEFIND = (sys.executable, "-m", "pagefind")
 
 PAGE = "tim-kiem.md"
-#: a rebuild with at most this many edited documents indexes their shards before planning
+#: a rebuild with at most this many edited documents indexes their shards before the checks
 EARLY_DOCUMENTS = 20
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
