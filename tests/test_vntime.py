@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -123,3 +125,23 @@ def test_days_left() -> None:
     assert working_days_until(now, deadline) == 4
     # a midnight deadline belongs to the day before
     assert days_until(now, datetime(2024, 10, 11, 0, 0, tzinfo=VN)) == 6
+
+
+def test_vietnam_holidays_are_the_library_s_without_loading_every_country() -> None:
+    # holidays.country_holidays imports all ~250 countries' modules (0.3 s a build); the
+    # build loads Vietnam's alone, and must get exactly the library's calendar.
+    script = """
+import sys
+from datetime import date, timedelta
+from portal_gen.vntime import is_working_day
+days = [date(2015, 1, 1) + timedelta(days=n) for n in range(365 * 20)]
+ours = [is_working_day(day) for day in days]
+print("holidays.countries" in sys.modules)
+import holidays
+library = holidays.country_holidays("VN")
+print(ours == [library.is_working_day(day) for day in days], ours.count(False) > 365 * 20 * 2 / 7)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True", "True"]
