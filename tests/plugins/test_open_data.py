@@ -481,7 +481,7 @@ def test_relative_urls_without_site_url() -> None:
     }
 
 
-# -- files written from their records' texts ----------------------------------------------
+# -- files written from their records' JSON -----------------------------------------------
 
 AWKWARD_RECORDS: list[dict[str, Any]] = [
     {
@@ -498,13 +498,13 @@ AWKWARD_RECORDS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])
-def test_a_file_written_from_records_texts_is_json_s_own_layout(count: int) -> None:
-    """The same bytes as encoding the whole file at once, and its records' texts read back
-    from it are the texts written (so a kept unit's file can give the portal's file its
+def test_a_file_written_from_its_records_json_is_json_s_own_layout(count: int) -> None:
+    """The same bytes as encoding the whole file at once, and its records' JSON read back
+    from it are the ones written (so a kept unit's file can give the portal's file its
     records), whatever the strings hold."""
     records = AWKWARD_RECORDS[:count]
     head = {"schema": "s", "version": "1.0", "unit": {"id": "phuong-a", "links": []}}
-    texts = [open_data.record_text(record) for record in records]
+    texts = [open_data.record_json(record) for record in records]
     data = open_data.documents_json(head, texts)
     assert data == open_data.json_bytes({**head, "documents": records})
     assert json.loads(data)["documents"] == records
