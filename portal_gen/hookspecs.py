@@ -100,7 +100,7 @@ def portal_check_portal(portal: Portal) -> Iterable[Diagnostic] | None:
 
 
 # -------------------------------------------------------------------------------------
-# Preparing pages (once per build, before MkDocs renders anything)
+# Preparing pages (before MkDocs renders anything) and rendering them
 # -------------------------------------------------------------------------------------
 
 
@@ -119,6 +119,11 @@ def portal_document_context(document: Document, portal: Portal) -> Mapping[str, 
 
     The mappings returned by all plugins are merged into the template variable
     ``portal_page``; use a key named after your plugin to avoid clashes.
+
+    Called when the page is about to be rendered, by the process that renders it (a
+    ``build --jobs`` worker), and by a rebuild for every document, to tell whether its
+    page changed: it may be called more than once for a document in a build, so return
+    the same data each time and change nothing.
 
     :param document: a document this build publishes.
     :param portal: the whole portal.

@@ -333,11 +333,13 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         context["portal"] = self._site_context  # type: ignore[typeddict-unknown-key]
         src_uri = page.file.src_uri
         generated = self.plan.pages.get(src_uri)
-        data = (
-            generated.context
-            if generated is not None
-            else self.plan.document_contexts.get(src_uri, {})
-        )
+        document = self.plan.portal.by_src.get(src_uri)
+        if generated is not None:
+            data = generated.context
+        elif document is not None:
+            data = self.plan.document_context(document)
+        else:
+            data = {}
         # MkDocs renders themes without autoescaping: escape everything plugins hand over.
         context["portal_page"] = escape_tree(data)  # type: ignore[typeddict-unknown-key]
         return context
@@ -641,7 +643,7 @@ def _keep_unchanged(
                 links = sorted(
                     (link, files.get_file_from_path(link) is not None) for link in doc.links
                 )
-                key = page_key(build, doc.digest, plan.document_contexts.get(doc.src_uri), links)
+                key = page_key(build, doc.digest, plan.document_context(doc), links)
             else:
                 continue
         elif file.abs_src_path is not None and file.generated_by is None:

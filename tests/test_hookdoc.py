@@ -41,7 +41,7 @@ def test_every_hook_is_in_the_guide_with_its_phase() -> None:
     assert [title for _, title in phases] == [
         "Reading content",
         "Checking content (the `check` command and every build)",
-        "Preparing pages (once per build, before MkDocs renders anything)",
+        "Preparing pages (before MkDocs renders anything) and rendering them",
         "Writing output (after MkDocs has written the pages)",
         "When a build fails",
     ]

@@ -293,3 +293,33 @@ def test_jobs_takes_bounded_slices_and_indexes_search_shards_as_they_are_rendere
     assert started[-1] == (3, 3)
     assert tree_bytes(site) == tree_bytes(single)
     assert len(json.loads((site / "pagefind/shards.json").read_text())["bundles"]) == 3
+
+
+def test_each_document_s_context_is_made_once_by_the_worker_rendering_it(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data of a document's page is made when the page is rendered, in the worker
+    rendering it, not planned for all documents by the coordinator (which would hold it
+    for the whole build: 52 MB at 20,000 documents). Workers are forked: they inherit the
+    patch, and each call appends its process and document to a file."""
+    import os
+
+    from portal_gen.build import SitePlan
+
+    calls = tmp_path / "calls.txt"
+    real = SitePlan.document_context
+
+    def recorded(self: SitePlan, document: Any) -> dict[str, Any]:
+        with calls.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {document.src_uri}\n")
+        return real(self, document)
+
+    monkeypatch.setattr(SitePlan, "document_context", recorded)
+    site = tmp_path / "site"
+    result = cli("build", "--now", NOW, "--jobs", "2", "--no-cache", "-d", str(site), cwd=ROOT)
+    assert result.exit_code == 0, result.output
+    made = [line.split() for line in calls.read_text(encoding="utf-8").splitlines()]
+    published = load_portal_only(str(ROOT / "mkdocs.yml"), now=NOW)[0].published
+    assert sorted(uri for _, uri in made) == sorted(doc.src_uri for doc in published)
+    processes = {pid for pid, _ in made}
+    assert str(os.getpid()) not in processes and len(processes) > 1
