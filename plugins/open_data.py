@@ -399,18 +399,18 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     results = results_by_draft(portal)
     # A document's record is written twice, in its unit's files and in the portal's: its
     # two encoded forms are kept between them, not the record itself (a dict of dicts).
-    texts: dict[str, bytes] = {}  # by document: its record in a JSON file
+    jsons: dict[str, bytes] = {}  # by document: its record in a JSON file
     rows: dict[str, list[str]] = {}  # and in a CSV file
 
     def forms(doc: Document) -> None:
-        if doc.src_uri not in texts or doc.src_uri not in rows:
+        if doc.src_uri not in jsons or doc.src_uri not in rows:
             record = document_record(doc, portal, results)
-            texts.setdefault(doc.src_uri, record_json(record))
+            jsons.setdefault(doc.src_uri, record_json(record))
             rows.setdefault(doc.src_uri, csv_row(record))
 
-    def text(doc: Document) -> bytes:
+    def json_of(doc: Document) -> bytes:
         forms(doc)
-        return texts[doc.src_uri]
+        return jsons[doc.src_uri]
 
     def row(doc: Document) -> list[str]:
         forms(doc)
@@ -436,11 +436,11 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
         if writer.unchanged(json_path, inputs):
             kept = records_of_json(writer.kept_bytes(json_path), len(docs))
             if kept is not None:
-                texts.update(zip([doc.src_uri for doc in docs], kept, strict=True))
+                jsons.update(zip([doc.src_uri for doc in docs], kept, strict=True))
         else:
             body: dict[str, Any] = {"unit": unit_record(owner, portal)} if owner else {}
             head = envelope(portal, docs, **body)
-            writer.write_bytes(json_path, documents_json(head, [text(doc) for doc in docs]))
+            writer.write_bytes(json_path, documents_json(head, [json_of(doc) for doc in docs]))
         if writer.unchanged(csv_path, inputs):
             kept_rows = rows_of_csv(writer.kept_bytes(csv_path), len(docs))
             if kept_rows is not None:

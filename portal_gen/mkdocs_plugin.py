@@ -333,13 +333,12 @@ class PortalPlugin(BasePlugin[PortalPluginConfig]):
         context["portal"] = self._site_context  # type: ignore[typeddict-unknown-key]
         src_uri = page.file.src_uri
         generated = self.plan.pages.get(src_uri)
-        document = self.plan.portal.by_src.get(src_uri)
         if generated is not None:
             data = generated.context
-        elif document is not None:
+        elif (document := self.plan.portal.by_src.get(src_uri)) is not None:
             data = self.plan.document_context(document)
         else:
-            data = {}
+            data = {}  # an editor's page
         # MkDocs renders themes without autoescaping: escape everything plugins hand over.
         context["portal_page"] = escape_tree(data)  # type: ignore[typeddict-unknown-key]
         return context

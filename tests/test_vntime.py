@@ -145,3 +145,19 @@ print(ours == [library.is_working_day(day) for day in days], ours.count(False) >
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "True", "True"]
+
+
+def test_vietnam_holidays_come_from_the_library_s_lookup_if_their_module_moved() -> None:
+    # a later `holidays` keeping Vietnam's module elsewhere: its own lookup, same calendar
+    script = """
+import sys
+import holidays
+holidays.__file__ = "/nowhere/holidays/__init__.py"
+from portal_gen.vntime import _vietnam_holidays_class
+vietnam = _vietnam_holidays_class()
+print("holidays.countries" in sys.modules, vietnam is type(holidays.country_holidays("VN")))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "True"]

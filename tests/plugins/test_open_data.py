@@ -504,11 +504,11 @@ def test_a_file_written_from_its_records_json_is_json_s_own_layout(count: int) -
     records), whatever the strings hold."""
     records = AWKWARD_RECORDS[:count]
     head = {"schema": "s", "version": "1.0", "unit": {"id": "phuong-a", "links": []}}
-    texts = [open_data.record_json(record) for record in records]
-    data = open_data.documents_json(head, texts)
+    encoded = [open_data.record_json(record) for record in records]
+    data = open_data.documents_json(head, encoded)
     assert data == open_data.json_bytes({**head, "documents": records})
     assert json.loads(data)["documents"] == records
-    assert open_data.records_of_json(data, count) == texts
+    assert open_data.records_of_json(data, count) == encoded
     assert open_data.records_of_json(data, count + 1) is None  # not the file of these
 
 
