@@ -167,3 +167,35 @@ def test_search_record_reads_only_as_far_as_needed_but_says_the_same(
     html = " ".join(pieces)
     words = _text(html).split()
     assert _first_words(html, limit) == (words[:limit] if limit > 0 else words)
+
+
+HEADINGS = st.sampled_from(["<h2>mục một</h2>", "<h3 id='x'>điều <b>2</b></h3>", "<h5>nhỏ</h5>"])
+
+
+@given(st.lists(HTML_PIECES | HEADINGS, max_size=300), st.integers(min_value=-1, max_value=120))
+def test_search_record_holds_each_heading_once(pieces: list[str], limit: int) -> None:
+    """A heading is in the record's first words or among its later headings, never both
+    nor neither."""
+    from plugins.search import _HEADING, _first_words, _later_headings, _text
+
+    html = " ".join(pieces)
+    first = _first_words(html, limit)
+    later = _later_headings(html, limit)
+    expected_later = []
+    for match in _HEADING.finditer(html):
+        before = len(_text(html[: match.end()]).split())
+        if limit > 0 and before > limit:
+            expected_later.append(_text(match.group(1)))
+    assert later == expected_later
+    if limit > 0:
+        assert len(first) == min(limit, len(_text(html).split()))
+
+
+def test_a_heading_ending_at_the_record_s_last_word_is_held_once() -> None:
+    from plugins.search import _first_words, _later_headings
+
+    html = "<p>xã</p><h2>mục một</h2><p>tổ dân</p><h3>điều 2</h3>"
+    assert _first_words(html, 3) == ["xã", "mục", "một"]
+    assert _later_headings(html, 3) == ["điều 2"]
+    assert _later_headings(html, 2) == ["mục một", "điều 2"]
+    assert _later_headings(html, 0) == []

@@ -4,8 +4,8 @@ Pagefind holds every page it indexes in memory (about 150 KB a page here), so th
 is built in shards of at most ``search: {shard_size: 1500}`` documents, grouped by unit,
 one Pagefind process after the other; the search page merges the shards in the browser
 (Pagefind's ``mergeIndex``). What is indexed is a small record per document, not the whole
-page: title, unit, number, categories, headings and the first ``search: {words: 300}``
-words of the text (``words: 0`` indexes all of it). A shard whose records did not change
+page: title, unit, number, categories, the first ``search: {words: 300}`` words of the
+text (``words: 0`` indexes all of it) and the headings past them. A shard whose records did not change
 since the previous build is kept from it rather than indexed again.
 
 Pagefind folds tone marks ("ngan sach" finds "ngân sách") but not ``đ``, which has no
@@ -86,6 +86,23 @@ def _first_words(html: str, limit: int) -> list[str]:
     return _words(html)[:limit]
 
 
+def _later_headings(html: str, limit: int) -> list[str]:
+    """The headings (h1-h4) not wholly among the first ``limit`` words, which the record
+    holds already (none when ``limit`` <= 0: it holds every word). Those the record held
+    twice made a fifth of the index, and of the time Pagefind takes, for nothing."""
+    if limit <= 0:
+        return []
+    later: list[str] = []
+    counted, start = 0, 0
+    for match in _HEADING.finditer(html):
+        if counted <= limit:  # ends after a tag: a word boundary
+            counted += len(_words(html[start : match.end()]))
+            start = match.end()
+        if counted > limit:
+            later.append(_text(match.group(1)))
+    return later
+
+
 @hookimpl
 def portal_generate_pages(portal: Portal, add_page: Callable[[GeneratedPage], None]) -> None:
     if enabled(portal):
@@ -146,7 +163,7 @@ def portal_document_rendered(document: Document, html: str, portal: Portal) -> N
         (catalog.get(c).short if catalog and catalog.get(c) else c)  # type: ignore[union-attr]
         for c in document.categories
     ]
-    heads = " · ".join(_text(h) for h in _HEADING.findall(body))
+    heads = " · ".join(_later_headings(body, limit))
     meta = {
         "url": portal.url_of(document),
         "title": document.title,
