@@ -288,8 +288,13 @@ def rebuild(root: Path, figures: Figures) -> None:
 # -- search bytes -------------------------------------------------------------------------
 
 
-def first_query_bytes(site: Path, query: str) -> dict[str, object]:
-    """Bytes the search page downloads from Pagefind for a reader's first query."""
+def _first_unit(root: Path) -> str:
+    return min(path.parent.name for path in (root / "content").glob("*/_unit.yml"))
+
+
+def first_query_bytes(site: Path, query: str, *, unit: str | None = None) -> dict[str, object]:
+    """Bytes the search page downloads from Pagefind for a reader's first query (within
+    ``unit`` alone, as from the unit's page, when given)."""
     executable = next((c for c in CHROMIUM if Path(c).exists()), None)
     if executable is None:
         return {"skipped": "no Chromium"}
@@ -317,7 +322,7 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
                 ),
             )
             base = f"http://127.0.0.1:{server.server_port}/"
-            page.goto(base + "tim-kiem/")
+            page.goto(base + "tim-kiem/" + (f"?don-vi={unit}" if unit else ""))
             page.fill("#portal-search-q", query)
             page.click(".portal-search button[type=submit]")
             page.wait_for_function(
@@ -332,6 +337,7 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
         server.shutdown()
     return {
         "query": query,
+        **({"unit": unit} if unit else {}),
         "bytes": sum(sizes.values()),
         "requests": len(sizes),
         "status": status,
@@ -430,8 +436,14 @@ def main() -> None:
                 command, site = commands[name]
                 figures.memory[name] = measure_memory([*command, site], root, root / site)
                 print(f"  {name} (memory sampled): {figures.memory[name]}", file=sys.stderr)
-        if not args.no_search and not args.curve:
-            figures.search["portal-gen"] = first_query_bytes(root / "site-portal", QUERY)
+        built = [commands[name][1] for name in names if name.startswith("portal-gen")]
+        if not args.no_search and not args.curve and built:
+            built_site = root / built[0]
+            figures.search["portal-gen"] = first_query_bytes(built_site, QUERY)
+            # from a unit's page: only the shards holding that unit are searched
+            figures.search["portal-gen, within one unit"] = first_query_bytes(
+                built_site, QUERY, unit=_first_unit(root)
+            )
             if "mkdocs" in commands:
                 index = root / "site-plain" / "search" / "search_index.json"
                 figures.search["mkdocs (lunr index, loaded whole)"] = {

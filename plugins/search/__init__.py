@@ -49,6 +49,8 @@ PAGE = "tim-kiem.md"
 EARLY_DOCUMENTS = 20
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
+#: begins the word a record carries for its unit (see :func:`unit_word`)
+UNIT_WORD_PREFIX = "zdv"
 SCRATCH_PREFIX = "portal-search-"
 _INDEXING = "search.indexing"  # portal.memo: the indexing started at portal_documents_rendered
 _WRITER = "search.writer"  # portal.memo: this process's RecordWriter
@@ -181,8 +183,16 @@ def portal_document_rendered(document: Document, html: str, portal: Portal) -> N
         f'<!doctype html><html lang="vi"><body data-pagefind-body>{tags}'
         f"<h1>{esc(document.title)}</h1>"
         f"<p>{esc(unit_name)} · {esc(document.number or '')} · {esc(', '.join(labels))}</p>"
-        f"<p>{esc(heads)}</p><p>{esc(' '.join(words))}</p></body></html>",
+        f"<p>{esc(heads)}</p><p>{esc(' '.join(words))}</p>"
+        f"<p>{unit_word(document.unit_id)}</p></body></html>",
     )
+
+
+def unit_word(unit_id: str) -> str:
+    """A word no text holds, carried by the records of one unit: a search within the unit
+    adds it to the query. (Not a Pagefind filter: Pagefind writes filters in a different
+    order at each run, and the index must be the same bytes for the same records.)"""
+    return UNIT_WORD_PREFIX + hashlib.sha256(unit_id.encode()).hexdigest()[:10]
 
 
 def _records_folder(portal: Portal) -> Path | None:
@@ -401,9 +411,13 @@ class _Indexing:
             self.records.close()
         shutil.rmtree(self.scratch, ignore_errors=True)  # the shards indexed so far, if any
 
-    def listed(self) -> list[tuple[str, Path, Future[bool] | None]]:
-        """The shards to link into the site, in order."""
-        return [bundle for _, bundle in sorted(self.bundles.items()) if bundle is not None]
+    def listed(self) -> list[tuple[int, str, Path, Future[bool] | None]]:
+        """The shards to link into the site, in order, with their numbers."""
+        return [
+            (number, *bundle)
+            for number, bundle in sorted(self.bundles.items())
+            if bundle is not None
+        ]
 
 
 def _start_indexing(portal: Portal) -> _Indexing:
@@ -461,20 +475,35 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
     indexing = _indexing(portal)
     del portal.memo[_INDEXING]
     indexing.advance(None)
-    listed = []
+    listed: list[str] = []
+    units: dict[str, dict[str, Any]] = {}
     try:
-        for name, folder, indexed in indexing.listed():
+        for number, name, folder, indexed in indexing.listed():
             if indexed is not None and not indexed.result():
                 continue  # said loudly by _pagefind
             if indexed is None:  # kept from the previous site
                 writer.link_tree(f"{BUNDLE}/{name}", folder)
             else:  # made in the scratch folder, removed afterwards
                 writer.move_tree(f"{BUNDLE}/{name}", folder)
+            for unit_id in sorted({doc.unit_id for doc in indexing.groups[number]}):
+                unit = portal.units.get(unit_id)
+                entry = units.setdefault(
+                    unit_id,
+                    {
+                        "name": unit.name if unit else unit_id,
+                        "word": unit_word(unit_id),
+                        "bundles": [],
+                    },
+                )
+                entry["bundles"].append(len(listed))
             listed.append(f"{name}/")
     finally:
         indexing.settle()
         remove_in_background(indexing.scratch)
-    writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
+    # "units": the shards that hold each unit's documents (by their place in "bundles"),
+    # so that a search within one unit downloads those alone
+    shards_json = {"bundles": listed, "units": units}
+    writer.write_text(SHARDS_FILE, json.dumps(shards_json, ensure_ascii=False, indent=1) + "\n")
     if indexing.records is not None:
         # Only now, at the end of the build: a build that fails earlier drops no line a
         # page kept from the previous site still needs.

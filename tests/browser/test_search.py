@@ -123,30 +123,113 @@ def test_the_status_banner_is_not_indexed(
     page.close()
 
 
-def test_index_is_sharded_and_merged(
-    tmp_path: Path, browser: object, serve: Callable[[Path], str]
-) -> None:
-    import json
-
-    from tests.conftest import build_portal, set_portal_options
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three units of 20 documents in shards of at most 50: the first two share one."""
+    from tests.conftest import set_portal_options
 
     files: dict[str, str | bytes] = {"mkdocs.yml": MKDOCS_YML}
     for unit in range(3):
         files[f"content/xa-{unit}/_unit.yml"] = f"name: Ủy ban nhân dân xã {unit}\ntype: xa\n"
-        for n in range(30):
+        for n in range(20):
             files[f"content/xa-{unit}/van-ban-{n}.md"] = (
                 f"---\ntitle: Văn bản {n} của xã {unit} về đất đai\ncategory: khac\ndate: 2026-03-01\n---\nNội dung {n}.\n"
             )
-    root = write_files(tmp_path / "portal", files)
+    root = write_files(tmp_path_factory.mktemp("sharded") / "portal", files)
     set_portal_options(root, search={"shard_size": 50})
-    site = build_portal(root, "--now", NOW)
-    bundles = json.loads((site / "pagefind/shards.json").read_text())["bundles"]
-    assert len(bundles) == 3  # 90 documents, 30 a unit, at most 50 a shard
+    return build_portal(root, "--now", NOW)
+
+
+def test_index_is_sharded_and_merged(
+    sharded: Path, browser: object, serve: Callable[[Path], str]
+) -> None:
+    import json
+
+    shards = json.loads((sharded / "pagefind/shards.json").read_text())
+    bundles = shards["bundles"]
+    assert len(bundles) == 2  # 60 documents, 20 a unit, at most 50 a shard, units whole
+    from plugins.search import unit_word
+
+    assert shards["units"] == {
+        f"xa-{unit}": {
+            "name": f"Ủy ban nhân dân xã {unit}",
+            "word": unit_word(f"xa-{unit}"),
+            "bundles": [unit // 2],
+        }
+        for unit in range(3)
+    }
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(serve(site) + "tim-kiem/")
+    page.goto(serve(sharded) + "tim-kiem/")
     results = search(page, "dat dai")
     status = page.inner_text("[data-search-status]")
     page.close()
-    # 90 matches can only come from all three shards; 30 are shown
-    assert status == "Tìm thấy 90 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
+    # 60 matches can only come from both shards; 30 are shown
+    assert status == "Tìm thấy 60 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
     assert len(results) == 30
+
+
+def test_a_unit_s_search_downloads_its_shard_alone(
+    sharded: Path, browser: object, serve: Callable[[Path], str]
+) -> None:
+    """From the unit's page: the results are the unit's (not those of the unit sharing its
+    shard), and no other shard is fetched."""
+    import json
+
+    bundles = json.loads((sharded / "pagefind/shards.json").read_text())["bundles"]
+    fetched: set[str] = set()
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.on(
+        "request",
+        lambda request: fetched.update(
+            name for name in bundles if f"/pagefind/{name}" in request.url
+        ),
+    )
+    page.goto(serve(sharded) + "xa-1/")
+    page.fill("#portal-unit-q", "dat dai")
+    page.press("#portal-unit-q", "Enter")
+    page.wait_for_function(
+        "/^Tìm thấy/.test(document.querySelector('[data-search-status]')?.textContent || '')"
+    )
+    status = page.inner_text("[data-search-status]")
+    titles = page.eval_on_selector_all(
+        "[data-search-results] h2 a", "links => links.map(a => a.textContent)"
+    )
+    texts = page.eval_on_selector_all(
+        "[data-search-results] li", "items => items.map(li => li.textContent)"
+    )
+    scope = page.inner_text("[data-search-scope]")
+    whole = page.eval_on_selector("[data-search-scope] a", "a => a.href")
+    assert "don-vi=xa-1" in page.url  # the address keeps the scope
+    scoped = set(fetched)
+    page.goto(whole)  # "search the whole portal" keeps the query
+    results = page.wait_for_function(
+        "/^Tìm thấy/.test(document.querySelector('[data-search-status]')?.textContent || '')"
+    )
+    everywhere = page.inner_text("[data-search-status]")
+    hidden = page.eval_on_selector("[data-search-scope]", "p => p.hidden")
+    page.close()
+    assert status == "Tìm thấy 20 văn bản của Ủy ban nhân dân xã 1 cho “dat dai”."
+    assert len(titles) == 20 and all("của xã 1 " in title for title in titles)
+    assert not [text for text in texts if "zdv" in text]  # the unit's word is not shown
+    assert scoped == {bundles[0]}
+    assert fetched == set(bundles)  # and the whole portal's search, all of them
+    assert scope == "Chỉ tìm trong văn bản của Ủy ban nhân dân xã 1. Tìm trong toàn cổng"
+    assert results and hidden
+    assert everywhere == "Tìm thấy 60 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
+
+
+def test_a_search_within_a_unit_without_documents_says_it_searched_everything(
+    sharded: Path, browser: object, serve: Callable[[Path], str]
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(serve(sharded) + "tim-kiem/?don-vi=xa-khong-co&q=dat%20dai")
+    page.wait_for_function(
+        "/^Tìm thấy/.test(document.querySelector('[data-search-status]')?.textContent || '')"
+    )
+    status = page.inner_text("[data-search-status]")
+    scope = page.inner_text("[data-search-scope]")
+    page.close()
+    assert status == "Tìm thấy 60 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
+    assert scope == (
+        "Chưa có văn bản nào của đơn vị “xa-khong-co” để tìm: kết quả dưới đây là của toàn cổng."
+    )

@@ -1,7 +1,11 @@
 /* portal-gen: the search page, on top of Pagefind's JavaScript API.
  *
  * The index comes in shards (pagefind/shards.json lists them): the first is loaded, the
- * others merged into it with Pagefind's mergeIndex.
+ * others merged into it with Pagefind's mergeIndex. A query downloads a part of every
+ * shard it searches, so a search within one unit (?don-vi=<unit id>, the form on a unit's
+ * page) loads only the shards holding that unit ("units" in shards.json) and adds to the
+ * query the word that the unit's records alone carry (not a Pagefind filter: those are
+ * written in a different order at each run, and the index must stay the same bytes).
  *
  * Pagefind ignores tone marks but not "đ" (it has no Unicode decomposition), so readers
  * typing without diacritics ("dat dai") would miss "đất đai". Each query is therefore run
@@ -18,17 +22,53 @@
   var list = document.querySelector("[data-search-results]");
   var bundle = new URL(form.getAttribute("data-bundle"), location.href);
   var base = new URL(form.getAttribute("data-base"), location.href);
+  var scopeNote = document.querySelector("[data-search-scope]");
+  var shardList = null;
   var pagefind = null;
   var MAX_VARIANTS = 16;
   var SHOWN = 30;
+  var UNIT_WORD = /\s*\bzdv[0-9a-f]{10}\b/g; // a record's unit word, never shown
+  var params = new URLSearchParams(location.search);
+  var unitId = params.get("don-vi") || "";
+  var unit = null; // {name, bundles} once shards.json names the unit
+
+  function showScope() {
+    if (!scopeNote || !unitId) return;
+    if (!unit) {
+      // a unit without published documents, or a link to one since renamed
+      scopeNote.textContent = "Chưa có văn bản nào của đơn vị “" + unitId +
+        "” để tìm: kết quả dưới đây là của toàn cổng.";
+      scopeNote.hidden = false;
+      return;
+    }
+    scopeNote.textContent = "Chỉ tìm trong văn bản của " + unit.name + ". ";
+    var all = document.createElement("a");
+    var query = input.value.trim();
+    all.href = "?" + (query ? "q=" + encodeURIComponent(query) : "");
+    all.textContent = "Tìm trong toàn cổng";
+    scopeNote.appendChild(all);
+    scopeNote.hidden = false;
+  }
+
+  function listing() {
+    // the shards to search: all of them, or those of the unit searched within
+    if (!shardList) {
+      shardList = fetch(new URL("shards.json", bundle)).then(function (response) {
+        if (!response.ok) throw new Error("no search index");
+        return response.json();
+      }).then(function (shards) {
+        unit = unitId && shards.units && shards.units[unitId] ? shards.units[unitId] : null;
+        showScope();
+        return unit ? unit.bundles.map(function (i) { return shards.bundles[i]; }) : shards.bundles;
+      });
+    }
+    return shardList;
+  }
 
   function load() {
     if (!pagefind) {
-      pagefind = fetch(new URL("shards.json", bundle)).then(function (response) {
-        if (!response.ok) throw new Error("no search index");
-        return response.json();
-      }).then(function (list) {
-        var shards = list.bundles.map(function (name) { return new URL(name, bundle).href; });
+      pagefind = listing().then(function (names) {
+        var shards = names.map(function (name) { return new URL(name, bundle).href; });
         if (!shards.length) throw new Error("empty search index");
         return import(new URL("pagefind.js", shards[0]).href).then(function (module) {
           return module.options({ baseUrl: base.pathname }).then(function () {
@@ -62,7 +102,8 @@
   function excerpt(html) {
     // Pagefind escapes the text and adds <mark>; rebuild it without innerHTML.
     var fragment = document.createDocumentFragment();
-    var parts = html.split(/(<mark>|<\/mark>)/);
+    var parts = html.replace(/\s*<mark>zdv[0-9a-f]{10}<\/mark>/g, "").replace(UNIT_WORD, "")
+      .split(/(<mark>|<\/mark>)/);
     var marked = false;
     for (var i = 0; i < parts.length; i++) {
       if (parts[i] === "<mark>") { marked = true; continue; }
@@ -84,10 +125,12 @@
   function render(query, results, total) {
     list.textContent = "";
     if (!total) {
-      status.textContent = "Không tìm thấy văn bản nào cho “" + query + "”.";
+      status.textContent = "Không tìm thấy văn bản nào" + (unit ? " của " + unit.name : "") +
+        " cho “" + query + "”.";
       return;
     }
-    status.textContent = "Tìm thấy " + total + " văn bản cho “" + query + "”" +
+    status.textContent = "Tìm thấy " + total + " văn bản" + (unit ? " của " + unit.name : "") +
+      " cho “" + query + "”" +
       (total > results.length ? ", hiển thị " + results.length + " kết quả đầu." : ".");
     results.forEach(function (data) {
       var item = document.createElement("li");
@@ -115,7 +158,9 @@
   function search(query) {
     status.textContent = "Đang tìm…";
     return load().then(function (pf) {
-      return Promise.all(variants(query).map(function (q) { return pf.search(q); }));
+      return Promise.all(variants(query).map(function (q) {
+        return pf.search(unit ? q + " " + unit.word : q); // after the d/đ variants
+      }));
     }).then(function (searches) {
       var best = {};
       searches.forEach(function (s) {
@@ -139,14 +184,17 @@
     event.preventDefault();
     var query = input.value.trim();
     if (!query) return;
-    history.replaceState(null, "", "?q=" + encodeURIComponent(query));
-    search(query);
+    history.replaceState(null, "", "?q=" + encodeURIComponent(query) +
+      (unitId ? "&don-vi=" + encodeURIComponent(unitId) : ""));
+    search(query).then(showScope);
   });
 
-  var initial = new URLSearchParams(location.search).get("q");
+  var initial = params.get("q");
   if (initial) {
     input.value = initial;
     search(initial.trim());
+  } else if (unitId) {
+    listing().catch(function () {}); // names the unit above the box
   }
   window.portalSearch = search; // used by the tests and by readers' bookmarklets
 })();
