@@ -198,6 +198,7 @@ def test_a_unit_s_search_downloads_its_shard_alone(
         "[data-search-results] li", "items => items.map(li => li.textContent)"
     )
     scope = page.inner_text("[data-search-scope]")
+    hint_hidden = page.eval_on_selector("[data-search-hint]", "p => p.hidden")
     whole = page.eval_on_selector("[data-search-scope] a", "a => a.href")
     assert "don-vi=xa-1" in page.url  # the address keeps the scope
     scoped = set(fetched)
@@ -207,6 +208,7 @@ def test_a_unit_s_search_downloads_its_shard_alone(
     )
     everywhere = page.inner_text("[data-search-status]")
     hidden = page.eval_on_selector("[data-search-scope]", "p => p.hidden")
+    hint_shown = page.is_visible("[data-search-hint]")
     page.close()
     assert status == "Tìm thấy 20 văn bản của Ủy ban nhân dân xã 1 cho “dat dai”."
     assert len(titles) == 20 and all("của xã 1 " in title for title in titles)
@@ -215,6 +217,7 @@ def test_a_unit_s_search_downloads_its_shard_alone(
     assert fetched == set(bundles)  # and the whole portal's search, all of them
     assert scope == "Chỉ tìm trong văn bản của Ủy ban nhân dân xã 1. Tìm trong toàn cổng"
     assert results and hidden
+    assert hint_hidden and hint_shown  # the hint to search from a unit's page, when useful
     assert everywhere == "Tìm thấy 60 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
 
 

@@ -30,7 +30,9 @@
   var UNIT_WORD = /\s*\bzdv[0-9a-f]{10}\b/g; // a record's unit word, never shown
   var params = new URLSearchParams(location.search);
   var unitId = params.get("don-vi") || "";
-  var unit = null; // {name, bundles} once shards.json names the unit
+  var unit = null; // {name, word, bundles} once shards.json names the unit
+  var hint = document.querySelector("[data-search-hint]");
+  if (hint && unitId) hint.hidden = true; // the scope note takes its place
 
   function showScope() {
     if (!scopeNote || !unitId) return;
