@@ -5,8 +5,14 @@ is built in shards of at most ``search: {shard_size: 1500}`` documents, grouped 
 one Pagefind process after the other; the search page merges the shards in the browser
 (Pagefind's ``mergeIndex``). What is indexed is a small record per document, not the whole
 page: title, unit, number, categories, the first ``search: {words: 300}`` words of the
-text (``words: 0`` indexes all of it) and the headings past them. A shard whose records did not change
-since the previous build is kept from it rather than indexed again.
+text (``words: 0`` indexes all of it) and the headings past them. A shard whose records
+did not change since the previous build is kept from it rather than indexed again.
+
+A query downloads a part of every shard it searches (a chunk of about 20,000 word
+positions for each of its words), so the bytes of a search of the whole portal grow with
+the number of shards. A unit's page searches that unit alone (``tim-kiem/?don-vi=``):
+``shards.json`` lists the shards holding each unit, and each record carries a word of its
+unit's (:func:`unit_word`) that the search page adds to the query.
 
 Pagefind folds tone marks ("ngan sach" finds "ngân sách") but not ``đ``, which has no
 Unicode decomposition: the search page (``assets/portal/search.js``) also tries each
@@ -190,8 +196,10 @@ def portal_document_rendered(document: Document, html: str, portal: Portal) -> N
 
 def unit_word(unit_id: str) -> str:
     """A word no text holds, carried by the records of one unit: a search within the unit
-    adds it to the query. (Not a Pagefind filter: Pagefind writes filters in a different
-    order at each run, and the index must be the same bytes for the same records.)"""
+    adds it to the query, and ``search.js`` knows it by its shape (``zdv`` and 10 hex
+    digits) to keep it out of the excerpts. (Not a Pagefind filter: Pagefind writes
+    filters in a different order at each run, and the index must be the same bytes for
+    the same records.)"""
     return UNIT_WORD_PREFIX + hashlib.sha256(unit_id.encode()).hexdigest()[:10]
 
 

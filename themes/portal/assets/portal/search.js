@@ -27,7 +27,8 @@
   var pagefind = null;
   var MAX_VARIANTS = 16;
   var SHOWN = 30;
-  var UNIT_WORD = /\s*\bzdv[0-9a-f]{10}\b/g; // a record's unit word, never shown
+  // a record's unit word (plugins/search unit_word), marked or not: never shown
+  var UNIT_WORD = /\s*(<mark>)?\bzdv[0-9a-f]{10}\b(<\/mark>)?/g;
   var params = new URLSearchParams(location.search);
   var unitId = params.get("don-vi") || "";
   var unit = null; // {name, word, bundles} once shards.json names the unit
@@ -104,8 +105,7 @@
   function excerpt(html) {
     // Pagefind escapes the text and adds <mark>; rebuild it without innerHTML.
     var fragment = document.createDocumentFragment();
-    var parts = html.replace(/\s*<mark>zdv[0-9a-f]{10}<\/mark>/g, "").replace(UNIT_WORD, "")
-      .split(/(<mark>|<\/mark>)/);
+    var parts = html.replace(UNIT_WORD, "").split(/(<mark>|<\/mark>)/);
     var marked = false;
     for (var i = 0; i < parts.length; i++) {
       if (parts[i] === "<mark>") { marked = true; continue; }
