@@ -11,8 +11,8 @@ did not change since the previous build is kept from it rather than indexed agai
 A query downloads a part of every shard it searches (a chunk of about 20,000 word
 positions for each of its words), so the bytes of a search of the whole portal grow with
 the number of shards. A unit's page searches that unit alone (``tim-kiem/?don-vi=``):
-``shards.json`` lists the shards holding each unit, and each record carries a word of its
-unit's (:func:`unit_word`) that the search page adds to the query.
+``pagefind/don-vi/<unit>.json`` lists the shards holding the unit, and each record
+carries a word of its unit's (:func:`unit_word`) that the search page adds to the query.
 
 Pagefind folds tone marks ("ngan sach" finds "ngân sách") but not ``đ``, which has no
 Unicode decomposition: the search page (``assets/portal/search.js``) also tries each
@@ -55,6 +55,8 @@ PAGE = "tim-kiem.md"
 EARLY_DOCUMENTS = 20
 BUNDLE = "pagefind"
 SHARDS_FILE = f"{BUNDLE}/shards.json"
+#: one small file a unit: its name, its word and its shards (``don-vi/<unit>.json``)
+UNITS_FOLDER = f"{BUNDLE}/don-vi"
 #: begins the word a record carries for its unit (see :func:`unit_word`)
 UNIT_WORD_PREFIX = "zdv"
 SCRATCH_PREFIX = "portal-search-"
@@ -503,15 +505,16 @@ def portal_write_files(portal: Portal, writer: SiteWriter) -> None:
                         "bundles": [],
                     },
                 )
-                entry["bundles"].append(len(listed))
+                entry["bundles"].append(f"{name}/")
             listed.append(f"{name}/")
     finally:
         indexing.settle()
         remove_in_background(indexing.scratch)
-    # "units": the shards that hold each unit's documents (by their place in "bundles"),
-    # so that a search within one unit downloads those alone
-    shards_json = {"bundles": listed, "units": units}
-    writer.write_text(SHARDS_FILE, json.dumps(shards_json, ensure_ascii=False, indent=1) + "\n")
+    writer.write_text(SHARDS_FILE, json.dumps({"bundles": listed}, indent=1) + "\n")
+    # A file a unit, not a list in shards.json: every search reads that (at 400 units the
+    # list was 52 KB), a search within one unit reads its own file alone.
+    for unit_id, entry in units.items():
+        writer.write_text(f"{UNITS_FOLDER}/{unit_id}.json", json.dumps(entry, ensure_ascii=False))
     if indexing.records is not None:
         # Only now, at the end of the build: a build that fails earlier drops no line a
         # page kept from the previous site still needs.

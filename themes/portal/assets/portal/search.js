@@ -3,8 +3,8 @@
  * The index comes in shards (pagefind/shards.json lists them): the first is loaded, the
  * others merged into it with Pagefind's mergeIndex. A query downloads a part of every
  * shard it searches, so a search within one unit (?don-vi=<unit id>, the form on a unit's
- * page) loads only the shards holding that unit ("units" in shards.json) and adds to the
- * query the word that the unit's records alone carry (not a Pagefind filter: those are
+ * page) loads only the shards holding that unit (pagefind/don-vi/<unit id>.json) and adds
+ * to the query the word that the unit's records alone carry (not a Pagefind filter: those are
  * written in a different order at each run, and the index must stay the same bytes).
  *
  * Pagefind ignores tone marks but not "đ" (it has no Unicode decomposition), so readers
@@ -31,7 +31,7 @@
   var UNIT_WORD = /\s*(<mark>)?\bzdv[0-9a-f]{10}\b(<\/mark>)?/g;
   var params = new URLSearchParams(location.search);
   var unitId = params.get("don-vi") || "";
-  var unit = null; // {name, word, bundles} once shards.json names the unit
+  var unit = null; // {name, word, bundles} once don-vi/<unit id>.json is read
   var hint = document.querySelector("[data-search-hint]");
   if (hint && unitId) hint.hidden = true; // the scope note takes its place
 
@@ -53,16 +53,24 @@
     scopeNote.hidden = false;
   }
 
+  function fetchJSON(name) {
+    return fetch(new URL(name, bundle)).then(function (response) {
+      if (!response.ok) throw new Error("no search index");
+      return response.json();
+    });
+  }
+
   function listing() {
-    // the shards to search: all of them, or those of the unit searched within
+    // the shards to search: those of the unit searched within, else all of them
     if (!shardList) {
-      shardList = fetch(new URL("shards.json", bundle)).then(function (response) {
-        if (!response.ok) throw new Error("no search index");
-        return response.json();
-      }).then(function (shards) {
-        unit = unitId && shards.units && shards.units[unitId] ? shards.units[unitId] : null;
+      var own = unitId ? fetchJSON("don-vi/" + encodeURIComponent(unitId) + ".json")
+        .catch(function () { return null; }) : Promise.resolve(null);
+      shardList = own.then(function (found) {
+        unit = found;
         showScope();
-        return unit ? unit.bundles.map(function (i) { return shards.bundles[i]; }) : shards.bundles;
+        return unit ? unit.bundles : fetchJSON("shards.json").then(function (all) {
+          return all.bundles;
+        });
       });
     }
     return shardList;
@@ -161,7 +169,9 @@
     status.textContent = "Đang tìm…";
     return load().then(function (pf) {
       return Promise.all(variants(query).map(function (q) {
-        return pf.search(unit ? q + " " + unit.word : q); // after the d/đ variants
+        // after the d/đ variants. Pagefind ignores a word an index lacks, so the word
+        // narrows the results only because the shards loaded are the unit's own.
+        return pf.search(unit ? q + " " + unit.word : q);
       }));
     }).then(function (searches) {
       var best = {};
