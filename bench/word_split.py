@@ -89,7 +89,7 @@ def main() -> None:
     if folder is None:
         sys.exit(f"{args.corpus}: no search records (build it with portal-gen first)")
     store = RecordStore(folder)
-    records = [store.get(*key) or "" for key in sorted(store._newest.values())]
+    records = [store.get(*key) or "" for key in sorted(store.newest())]
     texts = [html.unescape(_TAG.sub(" ", record)) for record in records]
     start = time.perf_counter()
     files, counts = build(texts, args.target)

@@ -144,6 +144,10 @@ class RecordStore:
             return (src_uri, digest)
         return self._newest.get(src_uri)
 
+    def newest(self) -> list[tuple[str, str]]:
+        """Each document's newest line (document, digest), in no particular order."""
+        return list(self._newest.values())
+
     def fingerprint(self, src_uri: str, digest: str) -> bytes | None:
         """A digest of the record (the same record, the same fingerprint): whether a group
         of records changed is known without reading them."""

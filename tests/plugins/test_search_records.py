@@ -42,6 +42,7 @@ def test_the_newest_line_of_the_current_bytes_wins(tmp_path: Path) -> None:
     assert store.get("a/1.md", "d1") == "mới"
     # a build that failed after rendering other bytes does not hide the kept page's record
     assert store.get("a/1.md", "d2") == "bản khác"
+    assert store.newest() == [("a/1.md", "d2")]  # one line a document: its newest
 
 
 def test_a_line_cut_short_is_skipped(tmp_path: Path) -> None:
