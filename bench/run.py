@@ -107,7 +107,7 @@ def _memory(root: int) -> tuple[int, int, list[tuple[str, int]]]:
     """The largest resident set among ``root`` and its descendants, their summed
     proportional set size (PSS: pages shared by forked workers counted once, not per
     process; a sum of resident sets would count them in every worker), and each one's
-    PSS by kind (build, worker, records, pagefind, other)."""
+    PSS by kind (build, worker, index, other)."""
     largest = total = 0
     parts = []
     for pid in _descendants(root):
@@ -132,10 +132,8 @@ def _kind(pid: int, root: int) -> str:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
     except OSError:
         return "other"
-    if b"records.py" in command:
-        return "records"  # writes a shard's pages and waits for Pagefind
-    if b"pagefind" in command:
-        return "pagefind"
+    if b"index.py" in command:
+        return "index"  # the search index, made in a process of its own
     return "worker" if b"portal_gen" in command else "other"  # forked: the build's command
 
 
@@ -293,7 +291,7 @@ def _first_unit(root: Path) -> str:
 
 
 def first_query_bytes(site: Path, query: str, *, unit: str | None = None) -> dict[str, object]:
-    """Bytes the search page downloads from Pagefind for a reader's first query (within
+    """Bytes the search page downloads from the index for a reader's first query (within
     ``unit`` alone, as from the unit's page, when given)."""
     executable = next((c for c in CHROMIUM if Path(c).exists()), None)
     if executable is None:
@@ -317,7 +315,7 @@ def first_query_bytes(site: Path, query: str, *, unit: str | None = None) -> dic
                 "response",
                 lambda response: (
                     sizes.__setitem__(response.url, len(response.body()))
-                    if "/pagefind/" in response.url
+                    if "/chi-muc/" in response.url
                     else None
                 ),
             )

@@ -6,9 +6,9 @@
 Runs ``portal-gen`` with these arguments in this process, having wrapped the phases that
 matter for speed: reading the portal, checking it, planning the generated pages, choosing
 the pages kept from the previous site, the Markdown pass (until ``on_env``), the templates
-(until ``on_post_build``), the portal-wide files, each Pagefind run, and putting the new
+(until ``on_post_build``), the portal-wide files, making the search index, and putting the new
 site in place (swapped in whole, or the changes moved in). A profiler says where the CPU
-goes; this says what waits for what (a rebuild's Pagefind run starts once the portal is
+goes; this says what waits for what (a rebuild's search index is begun once the portal is
 read, and the command waits for it and for the main thread's checks, planning, rendering and
 portal-wide files, which share the cores with it).
 """
@@ -46,7 +46,7 @@ PHASES = {
         ("write_extras", "--jobs: portal-wide files"),
         ("replace_dir", "--jobs: site in place"),
     ],
-    "portal_gen.plugins.search": [("_index", "Pagefind (one shard)")],
+    "portal_gen.plugins.search": [("_index", "search index")],
 }
 #: the indexing thread stamps too: a stamp's moment and its line go out together, in order
 _STAMPING = threading.Lock()

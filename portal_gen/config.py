@@ -52,8 +52,8 @@ class PortalConfig:
     #: build only slice (index, count) of the portal, without portal-wide files
     shard: tuple[int, int] | None = None
     #: processes this build may keep busy (``build --jobs``); plugins that run external
-    #: tools may run that many side by side (the search runs one Pagefind at a time: its
-    #: indexing overlaps the workers' rendering, and each holds a few hundred MB)
+    #: tools may run that many side by side (the search index is made in one process, beside
+    #: the portal-wide files)
     jobs: int = 1
     #: per-plugin settings, e.g. {"feeds": {"limit": 50}}
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))

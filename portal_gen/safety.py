@@ -27,10 +27,10 @@ __all__ = [
 ]
 
 #: The Content-Security-Policy a portal can be served with (docs/deploy.md): no inline
-#: script or style, nothing from another origin. Pagefind needs WebAssembly and a worker.
+#: script or style, nothing from another origin, no WebAssembly, no worker.
 STRICT_CSP = (
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -108,17 +108,17 @@ def test_a_replaced_site_being_removed_is_left_to_its_removal(tmp_path: Path) ->
 def test_a_linked_tree_has_every_file_with_its_bytes(tmp_path: Path) -> None:
     source = tmp_path / "index"
     (source / "fragment" / "a").mkdir(parents=True)
-    (source / "pagefind.js").write_text("js", encoding="utf-8")
-    (source / "fragment" / "a" / "vi_1.pf_fragment").write_bytes(b"\x00\x01")
-    target = tmp_path / "site" / "pagefind" / "000"
+    (source / "index.json.gz").write_text("js", encoding="utf-8")
+    (source / "fragment" / "a" / "1.json.gz").write_bytes(b"\x00\x01")
+    target = tmp_path / "site" / "chi-muc" / "000"
     link_tree(source, target)
     found = {
         path.relative_to(target).as_posix(): path.read_bytes()
         for path in target.rglob("*")
         if path.is_file()
     }
-    assert found == {"pagefind.js": b"js", "fragment/a/vi_1.pf_fragment": b"\x00\x01"}
-    assert (target / "pagefind.js").stat().st_ino == (source / "pagefind.js").stat().st_ino
+    assert found == {"index.json.gz": b"js", "fragment/a/1.json.gz": b"\x00\x01"}
+    assert (target / "index.json.gz").stat().st_ino == (source / "index.json.gz").stat().st_ino
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -143,9 +143,9 @@ def test_an_update_in_place_gives_the_new_site_around_the_kept_files(tmp_path: P
             "a/kept.png": "ảnh giữ",
             "a/b/gone.html": "bỏ",
             "old/index.html": "thư mục bỏ",
-            "pagefind/000-old/fragment/f1": "phân đoạn cũ",
-            "pagefind/001-kept/fragment/f2": "phân đoạn giữ",
-            "pagefind/shards.json": "cũ",
+            "chi-muc/000-old/fragment/f1": "phân đoạn cũ",
+            "chi-muc/001-kept/fragment/f2": "phân đoạn giữ",
+            "chi-muc/index.json.gz": "cũ",
             "file-then-folder": "tệp",
             "folder-then-file/index.html": "thư mục",
         },
@@ -156,19 +156,19 @@ def test_an_update_in_place_gives_the_new_site_around_the_kept_files(tmp_path: P
             "index.html": "trang chủ mới",
             "a/index.html": "a mới",
             "new/index.html": "mới",
-            "pagefind/002-new/fragment/f3": "phân đoạn mới",
-            "pagefind/shards.json": "mới",
+            "chi-muc/002-new/fragment/f3": "phân đoạn mới",
+            "chi-muc/index.json.gz": "mới",
             "file-then-folder/index.html": "giờ là thư mục",
             "folder-then-file": "giờ là tệp",
         },
     )
     site_inode = final.stat().st_ino
     kept_inodes = {rel: (final / rel).stat().st_ino for rel in ("kept.html", "a/kept.png")}
-    shard_inode = (final / "pagefind/001-kept/fragment/f2").stat().st_ino
-    new_shard_inode = (staging / "pagefind/002-new").stat().st_ino
+    shard_inode = (final / "chi-muc/001-kept/fragment/f2").stat().st_ino
+    new_shard_inode = (staging / "chi-muc/002-new").stat().st_ino
 
     update_in_place(
-        staging, final, kept=["kept.html", "a/kept.png"], kept_trees=["pagefind/001-kept"]
+        staging, final, kept=["kept.html", "a/kept.png"], kept_trees=["chi-muc/001-kept"]
     )
 
     assert _files(final) == {
@@ -177,26 +177,26 @@ def test_an_update_in_place_gives_the_new_site_around_the_kept_files(tmp_path: P
         "a/index.html": "a mới".encode(),
         "a/kept.png": "ảnh giữ".encode(),
         "new/index.html": "mới".encode(),
-        "pagefind/001-kept/fragment/f2": "phân đoạn giữ".encode(),
-        "pagefind/002-new/fragment/f3": "phân đoạn mới".encode(),
-        "pagefind/shards.json": "mới".encode(),
+        "chi-muc/001-kept/fragment/f2": "phân đoạn giữ".encode(),
+        "chi-muc/002-new/fragment/f3": "phân đoạn mới".encode(),
+        "chi-muc/index.json.gz": "mới".encode(),
         "file-then-folder/index.html": "giờ là thư mục".encode(),
         "folder-then-file": "giờ là tệp".encode(),
     }
     assert _folders(final) == {
         "a",
         "new",
-        "pagefind",
-        "pagefind/001-kept",
-        "pagefind/001-kept/fragment",
-        "pagefind/002-new",
-        "pagefind/002-new/fragment",
+        "chi-muc",
+        "chi-muc/001-kept",
+        "chi-muc/001-kept/fragment",
+        "chi-muc/002-new",
+        "chi-muc/002-new/fragment",
         "file-then-folder",
     }
     assert final.stat().st_ino == site_inode  # the same folder, updated
     assert {rel: (final / rel).stat().st_ino for rel in kept_inodes} == kept_inodes
-    assert (final / "pagefind/001-kept/fragment/f2").stat().st_ino == shard_inode
-    assert (final / "pagefind/002-new").stat().st_ino == new_shard_inode  # moved whole
+    assert (final / "chi-muc/001-kept/fragment/f2").stat().st_ino == shard_inode
+    assert (final / "chi-muc/002-new").stat().st_ino == new_shard_inode  # moved whole
     assert not staging.exists()
     # the old folders wait for their removal in the background beside the site
     assert {p.name for p in tmp_path.iterdir() if p.name != "site"} <= {
@@ -273,7 +273,7 @@ def test_a_folder_removed_in_the_background_goes(tmp_path: Path) -> None:
 
 
 def test_the_search_index_is_waited_for_after_every_other_file() -> None:
-    # Pagefind runs in the background: the other plugins write their files meanwhile
+    # the search index is made in the background: the other plugins write their files meanwhile
     from portal_gen.config import PortalConfig
     from portal_gen.plugin_manager import get_plugin_manager
 

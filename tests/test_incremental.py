@@ -3,6 +3,7 @@ they give is byte for byte the one a cold build (`--no-cache`) gives, whatever w
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -85,18 +86,22 @@ def test_unchanged_pages_are_kept_not_rendered_again(rebuilder: Rebuilder) -> No
     assert (rebuilder.root / ".cache/portal-gen/documents.pickle").is_file()
 
 
+def _index_version(site: Path) -> str:
+    table = json.loads(gzip.decompress((site / "chi-muc/index.json.gz").read_bytes()))
+    return str(table["version"])
+
+
 def test_a_rebuild_that_keeps_most_of_the_site_updates_it_in_place(rebuilder: Rebuilder) -> None:
     """Linking every kept file into a new folder cost more than the rest of a rebuild: the
     few files written move in among the kept ones instead, and the site is still exactly
     the cold build's (no file, no empty folder left over)."""
     site = rebuilder.root / "site"
     before = site.stat().st_ino
-    shards = {p.name for p in (site / "pagefind").iterdir() if p.is_dir()}
+    version = _index_version(site)
     edit(rebuilder.root / "content/phuong-a/du-toan-2026.md", "title: ", "title: (Sửa) ")
     rebuilder.assert_same_as_cold("title edit", kept=(DRAFT, PLAN))
     assert site.stat().st_ino == before  # updated, not replaced
-    now = {p.name for p in (site / "pagefind").iterdir() if p.is_dir()}
-    assert now != shards  # the edited document's search shard was indexed again...
+    assert _index_version(site) != version  # the search index was made again...
     cold = rebuilder.root / "cold"
     assert sorted(p.relative_to(site) for p in site.rglob("*") if p.is_dir()) == sorted(
         p.relative_to(cold) for p in cold.rglob("*") if p.is_dir()
@@ -286,12 +291,12 @@ def test_a_build_that_fails_drops_no_search_record_a_kept_page_needs(
 
 def test_an_edit_past_a_record_s_words_keeps_the_search_index(rebuilder: Rebuilder) -> None:
     """The search record holds a document's first ``search: {words}`` words: an edit after
-    them changes the page, not the index (no Pagefind run); the site is still the cold one."""
+    them changes the page, not the index (not made again); the site is still the cold one."""
     config = rebuilder.root / "mkdocs.yml"
     edit(config, "      severity:", "      search: {words: 5}\n      severity:")
     assert rebuilder.build().exit_code == 0
-    index = sorted((rebuilder.root / "site" / "pagefind").glob("*/pagefind-entry.json"))
-    assert index
+    index = sorted(p for p in (rebuilder.root / "site/chi-muc").rglob("*") if p.is_file())
+    assert len(index) > 5
     before = [path.stat().st_ino for path in index]
     budget = rebuilder.root / "content/phuong-a/du-toan-2026.md"
     budget.write_text(
@@ -302,7 +307,7 @@ def test_an_edit_past_a_record_s_words_keeps_the_search_index(rebuilder: Rebuild
 
 
 class _Indexings:
-    """Counts the Pagefind runs of a build, and tells whether the first began while the
+    """Counts the indexing runs of a build, and tells whether the first began while the
     portal was still to be checked and planned (the checks wait a moment for it)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,11 +337,11 @@ class _Indexings:
         monkeypatch.setattr(adapter, "plan_site", plan_site)
 
 
-def test_a_rebuild_indexes_the_edited_shard_while_it_checks_and_plans(
+def test_a_rebuild_makes_the_index_while_it_checks_and_plans(
     rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A rebuild waits for Pagefind: the edited document's record is made from its
-    Markdown as soon as the portal is read, and its shard indexed while the portal is
+    """A rebuild waits for the search index: the edited document's record is made from its
+    Markdown as soon as the portal is read, and the index made while the portal is
     checked and planned and the pages rendered; the rendered page gives the same record,
     so once is enough."""
     indexings = _Indexings(monkeypatch)
@@ -348,15 +353,15 @@ def test_a_rebuild_indexes_the_edited_shard_while_it_checks_and_plans(
     rebuilder.assert_same_as_cold("title edit")  # (nothing left to rebuild, then cold)
 
 
-#: stands in for Pagefind: says where it was asked to work, then takes its time
-_SLOW_PAGEFIND = """
-import json, os, sys, time
-said, args = sys.argv[1], sys.argv[2:]
-where = {"pid": os.getpid(), "pages": args[args.index("--site") + 1],
-         "output": args[args.index("--output-path") + 1]}
-with open(said + ".part", "w") as f:
-    json.dump(where, f)
-os.replace(said + ".part", said)
+#: stands in for index.py: begins its output, says where, then takes its time
+_SLOW_INDEX = """
+import json, os, pathlib, sys, time
+job = json.load(sys.stdin)
+pathlib.Path(job["output"], "tu").mkdir(parents=True)
+where = {"pid": os.getpid(), "output": job["output"]}
+said = pathlib.Path(__file__).with_suffix(".json")
+said.with_suffix(".part").write_text(json.dumps(where))
+os.replace(said.with_suffix(".part"), said)
 time.sleep(120)
 """
 
@@ -372,18 +377,20 @@ def _alive(pid: int) -> bool:
 def test_a_rebuild_whose_checks_fail_ends_the_index_it_started(
     rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The edited document's shard is being indexed when the checks find an error (the
-    common mistake): the build fails at once, not once Pagefind is done; Pagefind is ended,
-    its pages and output removed, and the site is the previous one."""
+    """The index is being made when the checks find an error (the common mistake): the
+    build fails at once, not once the index is done; the indexing is ended, its output
+    removed, and the site is the previous one."""
     import portal_gen.mkdocs_plugin as adapter
     import portal_gen.plugins.search as search
 
-    said = tmp_path / "pagefind.json"
-    monkeypatch.setattr(search, "PAGEFIND", (sys.executable, "-c", _SLOW_PAGEFIND, str(said)))
+    program = tmp_path / "slow_index.py"
+    program.write_text(_SLOW_INDEX, encoding="utf-8")
+    said = program.with_suffix(".json")
+    monkeypatch.setattr(search, "INDEX_PROGRAM", str(program))
     real_check = adapter.check_loaded
     seen: dict[str, bool] = {}
 
-    def check_loaded(*args: Any) -> Any:  # the checks find the error once Pagefind runs
+    def check_loaded(*args: Any) -> Any:  # the checks find the error once indexing runs
         deadline = time.monotonic() + 30
         while not said.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -398,12 +405,11 @@ def test_a_rebuild_whose_checks_fail_ends_the_index_it_started(
     edit(budget, "category: ngan-sach-du-toan", "category: ngan-sach-du-toan-sai")
     try:
         result = rebuilder.build()
-        assert seen["indexing"], "Pagefind starts before the checks"
+        assert seen["indexing"], "the index is begun before the checks"
         where = json.loads(said.read_text(encoding="utf-8"))
         assert result.exit_code != 0
         assert "ngan-sach-du-toan-sai" in result.output
-        assert not _alive(where["pid"]), "the build ended Pagefind, not waited for it"
-        assert not Path(where["pages"]).exists()
+        assert not _alive(where["pid"]), "the build ended the indexing, not waited for it"
         assert not Path(where["output"]).exists()
         assert tree_bytes(site) == before
     finally:
@@ -413,11 +419,11 @@ def test_a_rebuild_whose_checks_fail_ends_the_index_it_started(
                 os.kill(pid, signal.SIGKILL)
 
 
-def test_a_shard_indexed_early_from_another_record_is_indexed_again(
+def test_an_index_made_early_from_another_record_is_made_again(
     rebuilder: Rebuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should the early record differ from the rendered page's (another MkDocs plugin
-    changing pages, say), the shard is indexed again from the page's: the site is still
+    changing pages, say), the index is made again from the page's: the site is still
     the cold one."""
     import portal_gen.mkdocs_plugin as adapter
 

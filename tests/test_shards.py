@@ -83,7 +83,7 @@ def test_shards_merged_equal_single_build(
         manifest = json.loads((part / MANIFEST).read_text(encoding="utf-8"))
         assert manifest["shard"] == f"{number}/3"
         assert not (part / "feeds").exists(), "portal-wide files wait for the merge"
-    assert (parts[0] / SHARD_WORK_DIR / "search").is_dir()
+    assert (parts[0] / SHARD_WORK_DIR / "search-records").is_dir()
     before = [tree_bytes(part) for part in parts]
     site = tmp_path / "site"
     # in any order
@@ -207,21 +207,23 @@ def test_portal_wide_files_failing_while_workers_render_stops_them(
 def test_jobs_coordinator_starts_the_index_before_writing_the_other_files(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind (slow) runs while feeds and open data are written, as in one process."""
+    """The search index (slow) is made while feeds and open data are written, as in one
+    process."""
     import portal_gen.parallel as parallel
 
     started: list[bool] = []
     real = parallel.write_extras
 
     def spy(plan: Any, *args: Any, **kwargs: Any) -> Any:
-        started.append("search.indexing" in plan.portal.memo)
+        indexing = plan.portal.memo.get("search.indexing")
+        started.append(bool(indexing and indexing.made))
         return real(plan, *args, **kwargs)
 
     monkeypatch.setattr(parallel, "write_extras", spy)
     result = cli("build", "--jobs", "2", "--now", NOW, "-d", str(tmp_path / "site"), cwd=ROOT)
     assert result.exit_code == 0, result.output
     assert started == [True]
-    assert (tmp_path / "site" / "pagefind" / "shards.json").is_file()
+    assert (tmp_path / "site" / "chi-muc" / "index.json.gz").is_file()
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 7])
@@ -237,7 +239,7 @@ def test_contiguous_units_are_runs_in_id_order(count: int) -> None:
 
 
 def _many_documents(root: Path, units: int, documents: int) -> Path:
-    from tests.conftest import MKDOCS_YML, set_portal_options, write_files
+    from tests.conftest import MKDOCS_YML, write_files
 
     files: dict[str, str | bytes] = {"mkdocs.yml": MKDOCS_YML}
     for unit in range(units):
@@ -247,17 +249,36 @@ def _many_documents(root: Path, units: int, documents: int) -> Path:
                 f"---\ntitle: Văn bản {n} của xã {unit}\ncategory: khac\ndate: 2026-03-01\n"
                 f"---\nNội dung {n} về đất đai.\n"
             )
-    root = write_files(root, files)
-    set_portal_options(root, search={"shard_size": 50})
-    return root
+    return write_files(root, files)
 
 
-def test_jobs_takes_bounded_slices_and_indexes_search_shards_as_they_are_rendered(
+#: a portal's own plugin that notes what ``build --jobs`` tells of the rendering
+_WATCH_RENDERING = """
+from pathlib import Path
+from portal_gen import hookimpl
+
+HEARD = Path(__file__).with_name("heard.txt")
+
+
+@hookimpl
+def portal_units_rendered(portal, units):
+    with HEARD.open("a") as heard:
+        heard.write(",".join(sorted(units)) + "\\n")
+
+
+@hookimpl
+def portal_documents_rendered(portal):
+    with HEARD.open("a") as heard:
+        heard.write("all\\n")
+"""
+
+
+def test_jobs_takes_bounded_slices(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A portal larger than a worker's batch is cut into more slices than jobs, rendered
-    two at a time; a search shard is indexed as soon as its units are rendered, before the
-    last slices are; the site is the same as one process builds."""
+    two at a time; the search index is made once, when all are rendered; the site is the
+    same as one process builds."""
     import portal_gen.parallel as parallel
     from portal_gen.plugins import search
 
@@ -274,25 +295,27 @@ def test_jobs_takes_bounded_slices_and_indexes_search_shards_as_they_are_rendere
         slices.append(len(parts))
         return parts
 
-    started: list[tuple[int, int]] = []  # (units rendered so far, shards started after)
-    real_advance = search._Indexing.advance
+    made: list[int] = []  # documents of each index made
+    real_index = search._index
 
-    def recording(self: Any, rendered: Any) -> None:
-        real_advance(self, rendered)
-        started.append((len(rendered) if rendered is not None else 3, len(self.bundles)))
+    def recording(job: dict[str, Any], runs: Any) -> bool:
+        made.append(len(job["records"]))
+        return real_index(job, runs)
 
     monkeypatch.setattr(parallel, "SLICE_DOCUMENTS", 15)
     monkeypatch.setattr(parallel, "job_slices", counting)
-    monkeypatch.setattr(search._Indexing, "advance", recording)
+    monkeypatch.setattr(search, "_index", recording)
+    (root / "plugins").mkdir()
+    (root / "plugins/watch.py").write_text(_WATCH_RENDERING, encoding="utf-8")
     site = tmp_path / "site"
     result = cli("build", "--now", NOW, "--jobs", "2", "-d", str(site), cwd=root)
     assert result.exit_code == 0, result.output
     assert slices == [3], "90 documents, at most 15 × 2 a wave: one slice a unit"
-    units, shards = started[0]  # a unit a shard: each starts as soon as it is rendered
-    assert units < 3 and shards == units, "the first shards start while the others render"
-    assert started[-1] == (3, 3)
+    assert made == [90]
     assert tree_bytes(site) == tree_bytes(single)
-    assert len(json.loads((site / "pagefind/shards.json").read_text())["bundles"]) == 3
+    # a plugin hears of the units as their slices are rendered, then of all the documents
+    heard = (root / "plugins/heard.txt").read_text(encoding="utf-8").split()
+    assert heard in (["xa-0", "xa-0,xa-1", "all"], ["xa-0,xa-1", "all"]), heard
 
 
 def test_each_document_s_context_is_made_once_by_the_worker_rendering_it(

@@ -1,4 +1,4 @@
-"""The search records of a build: a small HTML page per document, for Pagefind to index.
+"""The search records of a build: a small JSON record per document, for the index.
 
 A process appends each record it makes, as one line, to a file of its own in the work
 folder (a build with ``--jobs`` has one per worker; a ``--shard`` slice's travel with its
@@ -12,13 +12,6 @@ left by a build that failed, of bytes since reverted, is not used while the line
 bytes is there; without one, the document's newest line is: stale rather than missing).
 When the folder holds many files or lines no longer wanted, :meth:`RecordStore.compact`
 rewrites it as one file, at the end of a build (a build that fails earlier drops no line).
-
-Pagefind indexes HTML files, one page a record. Writing a shard's pages (1,500 small files)
-took the build 1 to 4 s on a busy disk, so it is done by this module run as a program, in a
-process of its own beside the build (:func:`run_job`): it writes the pages (in memory-backed
-``/dev/shm`` when there is room), runs Pagefind on them and removes them. It imports nothing
-of portal-gen's, so it starts in a few hundredths of a second. Ended by SIGTERM (a build that
-failed meanwhile), it ends Pagefind and removes the pages too.
 """
 
 from __future__ import annotations
@@ -26,18 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["RecordStore", "RecordWriter", "run_job"]
+__all__ = ["RecordStore", "RecordWriter"]
 
 SUFFIX = ".jsonl"
 #: files a folder may hold before it is compacted (one more per build, per process)
@@ -49,15 +37,14 @@ def _new_name() -> str:
     return f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}{SUFFIX}"
 
 
-def _line(src_uri: str, digest: str, record: str) -> bytes:
+def _line(src_uri: str, digest: str, record: Any) -> bytes:
     # JSON escapes tabs and newlines: the key before the tab is read without the record.
     key = json.dumps([src_uri, digest], ensure_ascii=False)
     return f"{key}\t{json.dumps(record, ensure_ascii=False)}\n".encode()
 
 
-def _record(line: bytes) -> str:
-    record: str = json.loads(line.partition(b"\t")[2])
-    return record
+def _record(line: bytes) -> Any:
+    return json.loads(line.partition(b"\t")[2])
 
 
 class RecordWriter:
@@ -68,7 +55,8 @@ class RecordWriter:
         self.pid = os.getpid()
         self._stream: IO[bytes] | None = None
 
-    def add(self, src_uri: str, digest: str, record: str) -> None:
+    def add(self, src_uri: str, digest: str, record: Any) -> None:
+        """Append ``record`` (a JSON value) for the document's bytes of ``digest``."""
         if self._stream is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._stream = (self.folder / _new_name()).open("ab")
@@ -144,17 +132,14 @@ class RecordStore:
             return (src_uri, digest)
         return self._newest.get(src_uri)
 
-    def newest(self) -> list[tuple[str, str]]:
-        """Each document's newest line (document, digest), in no particular order."""
-        return list(self._newest.values())
-
     def fingerprint(self, src_uri: str, digest: str) -> bytes | None:
         """A digest of the record (the same record, the same fingerprint): whether a group
         of records changed is known without reading them."""
         found = self._where.get((src_uri, digest))
         return found[3] if found is not None else None
 
-    def get(self, src_uri: str, digest: str) -> str | None:
+    def get(self, src_uri: str, digest: str) -> Any:
+        """The record of that line (a JSON value), or None."""
         found = self._where.get((src_uri, digest))
         if found is None:
             return None
@@ -199,80 +184,3 @@ class RecordStore:
             path.unlink(missing_ok=True)
         self._forget()
         self.refresh()
-
-
-# -- a shard's pages, indexed in a process of its own ------------------------------------
-
-#: bytes a page takes beyond its text in a memory-backed folder (a page of memory per file)
-_PAGE_OVERHEAD = 4096
-MEMORY_FOLDER = "/dev/shm"
-PAGES_PREFIX = "portal-search-pages-"
-
-
-def pages_folder(records: Sequence[tuple[str, int, int]], fallback: Path) -> Path:
-    """Where a shard's pages are written: ``/dev/shm`` when it has room for them twice
-    over (it is memory; a container's may be 64 MB), else ``fallback``, on disk."""
-    need = 2 * sum(length + _PAGE_OVERHEAD for _, _, length in records)
-    statvfs = getattr(os, "statvfs", None)  # not on Windows
-    try:
-        stat = statvfs(MEMORY_FOLDER) if statvfs is not None else None
-    except OSError:
-        stat = None
-    if stat is None:
-        return fallback
-    if stat.f_bavail * stat.f_frsize < need or not os.access(MEMORY_FOLDER, os.W_OK):
-        return fallback
-    return Path(MEMORY_FOLDER)
-
-
-def write_pages(records: Sequence[tuple[str, int, int]], folder: Path) -> None:
-    """One HTML page per record, named by its place in the shard (00000.html, ...)."""
-    streams: dict[str, IO[bytes]] = {}
-    try:
-        for index, (path, offset, length) in enumerate(records):
-            stream = streams.get(path)
-            if stream is None:
-                stream = streams[path] = Path(path).open("rb")  # noqa: SIM115 (closed below)
-            stream.seek(offset)
-            page = folder / f"{index:05d}.html"
-            page.write_text(_record(stream.read(length)), encoding="utf-8")
-    finally:
-        for stream in streams.values():
-            stream.close()
-
-
-def run_job(job: dict[str, Any]) -> int:
-    """Write a shard's pages, run ``job["command"]`` (Pagefind, with ``{pages}`` in its
-    arguments), remove the pages; returns the command's exit code. ``job``: ``records``
-    (file, offset, length), ``pages`` (folders to try, in order), ``command``."""
-    records = [tuple(record) for record in job["records"]]
-    folder = None
-    try:
-        for place in job["pages"]:
-            try:
-                folder = Path(tempfile.mkdtemp(prefix=PAGES_PREFIX, dir=place))
-                write_pages(records, folder)
-                break
-            except OSError as error:  # gone, or full: the next place
-                if folder is not None:
-                    shutil.rmtree(folder, ignore_errors=True)
-                folder = None
-                print(f"{place}: {error}", file=sys.stderr)
-        if folder is None:
-            return 1
-        command = [str(folder) if part == "{pages}" else part for part in job["command"]]
-        return subprocess.run(command, check=False).returncode
-    finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _ended(signum: int, frame: object) -> None:
-    """SIGTERM: unwind, so that Pagefind is killed (``subprocess.run`` does it) and the
-    pages removed (``run_job``'s ``finally``)."""
-    raise SystemExit(128 + signum)
-
-
-if __name__ == "__main__":  # run by the search plugin: the job comes as JSON on stdin
-    signal.signal(signal.SIGTERM, _ended)
-    sys.exit(run_job(json.load(sys.stdin)))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,6 +28,8 @@ DOCS = {
     "ngan-sach": ("Công khai dự toán ngân sách năm 2026", "Số liệu dự toán thu chi."),
     "ha-noi": ("Hội nghị tập huấn tại Hà Nội", "Nội dung hội nghị."),
     "rong": ("Danh mục tài liệu đính kèm", ""),
+    "ban-giao": ("Biên bản bàn giao mặt bằng", "Hai bên ký biên bản."),
+    "ban-dau-gia": ("Thông báo bán đấu giá tài sản", "Tài sản gồm một xe ô tô."),
 }
 DRAFT = (
     "---\ntitle: Dự thảo quy chế chợ Xuânthu\nkind: draft\ncategory: yk-khac\ndate: 2026-11-01\n"
@@ -123,68 +128,133 @@ def test_the_status_banner_is_not_indexed(
     page.close()
 
 
-@pytest.fixture(scope="module")
-def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three units of 20 documents in shards of at most 50: the first two share one."""
-    from tests.conftest import set_portal_options
+def test_a_word_typed_with_its_marks_ranks_those_marks_first(
+    browser: object, serve: Callable[[Path], str], site: Path
+) -> None:
+    """ "ban" is also "bán", "bàn", "bản": without marks all are found; with them, the
+    documents written so come first."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(serve(site) + "tim-kiem/")
+    sold, handed, bare = search(page, "bán"), search(page, "bàn"), search(page, "ban")
+    page.close()
+    assert sold[0] == "Thông báo bán đấu giá tài sản"
+    assert handed[0] == "Biên bản bàn giao mặt bằng"
+    assert sorted(sold) == sorted(handed) == sorted(bare)  # the others still found, after
 
+
+def test_title_words_rank_first_and_the_last_word_finds_longer_ones(
+    browser: object, serve: Callable[[Path], str], site: Path
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(serve(site) + "tim-kiem/")
+    market = search(page, "chợ")
+    begun = search(page, "xuan")
+    not_last = search(page, "xuan quy")
+    page.close()
+    # in the draft's title, in the other's text only
+    assert market == [
+        "Dự thảo quy chế chợ Xuânthu",
+        "Đoàn công tác học tập kinh nghiệm tại Đà Nẵng",
+    ]
+    assert begun == ["Dự thảo quy chế chợ Xuânthu"]  # "Xuânthu" begins with "xuan"
+    assert not_last == []  # only the last word may be the beginning of one
+
+
+def test_the_excerpt_marks_the_words_found(
+    browser: object, serve: Callable[[Path], str], site: Path
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(serve(site) + "tim-kiem/")
+    search(page, "dat dai")
+    excerpt = page.inner_text("[data-search-results] li p:not(.portal-search__meta)")
+    marked = page.eval_on_selector_all(
+        "[data-search-results] li:first-child mark", "marks => marks.map(m => m.textContent)"
+    )
+    meta = page.inner_text("[data-search-results] .portal-search__meta")
+    page.close()
+    assert excerpt == "Quy hoạch, kế hoạch sử dụng đất đai của phường."
+    assert marked == ["đất", "đai"]
+    assert meta == "Ủy ban nhân dân phường Thử · 01/03/2026"
+
+
+@pytest.fixture(scope="module")
+def units(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three units of 20 documents: the index numbers them unit by unit."""
     files: dict[str, str | bytes] = {"mkdocs.yml": MKDOCS_YML}
     for unit in range(3):
         files[f"content/xa-{unit}/_unit.yml"] = f"name: Ủy ban nhân dân xã {unit}\ntype: xa\n"
         for n in range(20):
-            files[f"content/xa-{unit}/van-ban-{n}.md"] = (
-                f"---\ntitle: Văn bản {n} của xã {unit} về đất đai\ncategory: khac\ndate: 2026-03-01\n---\nNội dung {n}.\n"
+            files[f"content/xa-{unit}/van-ban-{n:02d}.md"] = (
+                f"---\ntitle: Văn bản {n} của xã {unit} về đất đai\ncategory: khac\n"
+                f"date: 2026-03-01\n---\nNội dung {n}.\n"
             )
-    root = write_files(tmp_path_factory.mktemp("sharded") / "portal", files)
-    set_portal_options(root, search={"shard_size": 50})
+    root = write_files(tmp_path_factory.mktemp("units") / "portal", files)
     return build_portal(root, "--now", NOW)
 
 
-def test_index_is_sharded_and_merged(
-    sharded: Path, browser: object, serve: Callable[[Path], str]
+def _read(path: Path) -> object:
+    data = path.read_bytes()
+    return json.loads(gzip.decompress(data) if path.suffix == ".gz" else data)
+
+
+def _fetched(page: object) -> list[str]:
+    """The paths of the index's files the page requests, in order (query strings off)."""
+    fetched: list[str] = []
+    page.on(  # type: ignore[attr-defined]
+        "request",
+        lambda request: (
+            fetched.append(urlsplit(request.url).path.partition("/chi-muc/")[2])
+            if "/chi-muc/" in request.url
+            else None
+        ),
+    )
+    return fetched
+
+
+def test_a_query_downloads_its_words_and_its_results_alone(
+    units: Path, browser: object, serve: Callable[[Path], str]
 ) -> None:
-    import json
+    table = _read(units / "chi-muc/index.json.gz")
+    assert isinstance(table, dict) and table["documents"] == 60
+    words = list((units / "chi-muc/tu").iterdir())
+    assert len(words) == len(table["words"])
+    page = browser.new_page()  # type: ignore[attr-defined]
+    fetched = _fetched(page)
+    page.goto(serve(units) + "tim-kiem/")
+    results = search(page, "dat dai")
+    status = page.inner_text("[data-search-status]")
+    page.close()
+    assert status == "Tìm thấy 60 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
+    assert len(results) == 30
+    # the table, the file of each word ("dai" also finds the words it begins, in the
+    # same file here), and the 30 excerpts shown: nothing else
+    excerpts = [name for name in fetched if name.startswith("vb/")]
+    assert len(excerpts) == 30 == len(set(excerpts))
+    others = sorted(name for name in fetched if not name.startswith("vb/"))
+    firsts = table["words"]
+    expected = {"index.json.gz"} | {
+        f"tu/{max(i for i, first in enumerate(firsts) if first <= key)}.json.gz"
+        for key in ("dat", "dai")
+    }
+    assert others == sorted(expected)
 
-    from plugins.search import unit_word
 
-    bundles = json.loads((sharded / "pagefind/shards.json").read_text())["bundles"]
-    assert len(bundles) == 2  # 60 documents, 20 a unit, at most 50 a shard, units whole
-    units = {path.stem: json.loads(path.read_text()) for path in sharded.glob("pagefind/don-vi/*")}
-    assert units == {
+def test_a_unit_s_search_keeps_to_its_documents(
+    units: Path, browser: object, serve: Callable[[Path], str]
+) -> None:
+    """From the unit's page: the results are the unit's alone, with the same files."""
+    scopes = {path.stem: _read(path) for path in units.glob("chi-muc/don-vi/*.json")}
+    assert scopes == {
         f"xa-{unit}": {
             "name": f"Ủy ban nhân dân xã {unit}",
-            "word": unit_word(f"xa-{unit}"),
-            "bundles": [bundles[unit // 2]],
+            "first": 20 * unit,
+            "end": 20 * unit + 20,
         }
         for unit in range(3)
     }
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(serve(sharded) + "tim-kiem/")
-    results = search(page, "dat dai")
-    status = page.inner_text("[data-search-status]")
-    page.close()
-    # 60 matches can only come from both shards; 30 are shown
-    assert status == "Tìm thấy 60 văn bản cho “dat dai”, hiển thị 30 kết quả đầu."
-    assert len(results) == 30
-
-
-def test_a_unit_s_search_downloads_its_shard_alone(
-    sharded: Path, browser: object, serve: Callable[[Path], str]
-) -> None:
-    """From the unit's page: the results are the unit's (not those of the unit sharing its
-    shard), and no other shard is fetched."""
-    import json
-
-    bundles = json.loads((sharded / "pagefind/shards.json").read_text())["bundles"]
-    fetched: set[str] = set()
-    page = browser.new_page()  # type: ignore[attr-defined]
-    page.on(
-        "request",
-        lambda request: fetched.update(
-            name for name in bundles if f"/pagefind/{name}" in request.url
-        ),
-    )
-    page.goto(serve(sharded) + "xa-1/")
+    fetched = _fetched(page)
+    page.goto(serve(units) + "xa-1/")
     page.fill("#portal-unit-q", "dat dai")
     page.press("#portal-unit-q", "Enter")
     page.wait_for_function(
@@ -194,14 +264,11 @@ def test_a_unit_s_search_downloads_its_shard_alone(
     titles = page.eval_on_selector_all(
         "[data-search-results] h2 a", "links => links.map(a => a.textContent)"
     )
-    texts = page.eval_on_selector_all(
-        "[data-search-results] li", "items => items.map(li => li.textContent)"
-    )
     scope = page.inner_text("[data-search-scope]")
     hint_hidden = page.eval_on_selector("[data-search-hint]", "p => p.hidden")
     whole = page.eval_on_selector("[data-search-scope] a", "a => a.href")
     assert "don-vi=xa-1" in page.url  # the address keeps the scope
-    scoped = set(fetched)
+    scoped = sorted(int(name[3:-8]) for name in fetched if name.startswith("vb/"))
     page.goto(whole)  # "search the whole portal" keeps the query
     page.wait_for_function(
         "/^Tìm thấy/.test(document.querySelector('[data-search-status]')?.textContent || '')"
@@ -212,9 +279,7 @@ def test_a_unit_s_search_downloads_its_shard_alone(
     page.close()
     assert status == "Tìm thấy 20 văn bản của Ủy ban nhân dân xã 1 cho “dat dai”."
     assert len(titles) == 20 and all("của xã 1 " in title for title in titles)
-    assert not [text for text in texts if "zdv" in text]  # the unit's word is not shown
-    assert scoped == {bundles[0]}
-    assert fetched == set(bundles)  # and the whole portal's search, all of them
+    assert scoped == list(range(20, 40))  # the unit's excerpts, no other
     assert scope == "Chỉ tìm trong văn bản của Ủy ban nhân dân xã 1. Tìm trong toàn cổng"
     assert hidden  # no scope note for the whole portal
     assert hint_hidden and hint_shown  # the hint to search from a unit's page, when useful
@@ -222,10 +287,10 @@ def test_a_unit_s_search_downloads_its_shard_alone(
 
 
 def test_a_search_within_a_unit_without_documents_says_it_searched_everything(
-    sharded: Path, browser: object, serve: Callable[[Path], str]
+    units: Path, browser: object, serve: Callable[[Path], str]
 ) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto(serve(sharded) + "tim-kiem/?don-vi=xa-khong-co&q=dat%20dai")
+    page.goto(serve(units) + "tim-kiem/?don-vi=xa-khong-co&q=dat%20dai")
     page.wait_for_function(
         "/^Tìm thấy/.test(document.querySelector('[data-search-status]')?.textContent || '')"
     )

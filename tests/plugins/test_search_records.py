@@ -3,15 +3,8 @@ compaction keeps only what the next build needs."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
-from portal_gen.plugins.search import records
 from portal_gen.plugins.search.records import RecordStore, RecordWriter
 
 
@@ -42,7 +35,6 @@ def test_the_newest_line_of_the_current_bytes_wins(tmp_path: Path) -> None:
     assert store.get("a/1.md", "d1") == "mới"
     # a build that failed after rendering other bytes does not hide the kept page's record
     assert store.get("a/1.md", "d2") == "bản khác"
-    assert store.newest() == [("a/1.md", "d2")]  # one line a document: its newest
 
 
 def test_a_line_cut_short_is_skipped(tmp_path: Path) -> None:
@@ -126,100 +118,9 @@ def test_a_record_s_fingerprint_is_of_the_record_alone(tmp_path: Path) -> None:
     assert store.fingerprint("a/1.md", "unknown") is None
 
 
-# -- a shard's pages, written and indexed by a process of its own -------------------------
-
-_LIST_PAGES = (
-    "import json, pathlib, sys; folder = pathlib.Path(sys.argv[1]); "
-    "pages = {p.name: p.read_text(encoding='utf-8') for p in sorted(folder.iterdir())}; "
-    "pathlib.Path(sys.argv[2]).write_text(json.dumps(pages), encoding='utf-8'); "
-    "sys.exit(int(sys.argv[3]))"
-)
-
-
-def _job(tmp_path: Path, places: list[Path], exit_code: int = 0) -> dict[str, object]:
-    folder = tmp_path / "search"
-    write(folder, ("a/1.md", "d1", "<h1>một</h1>"), ("b/2.md", "d2", "<h1>hai\ttab</h1>"))
-    write(folder, ("c/3.md", "d3", "<h1>ba</h1>"))  # another file: lines of two files
-    store = RecordStore(folder)
-    keys = [("c/3.md", "d3"), ("a/1.md", "d1"), ("b/2.md", "d2")]  # the shard's order
-    command = [sys.executable, "-c", _LIST_PAGES, "{pages}", str(tmp_path / "seen.json")]
-    return {
-        "records": [store.location(*key) for key in keys],
-        "pages": [str(place) for place in places],
-        "command": [*command, str(exit_code)],
-    }
-
-
-def test_a_job_writes_the_pages_in_order_runs_the_indexer_and_removes_them(
-    tmp_path: Path,
-) -> None:
-    place = tmp_path / "pages"
-    place.mkdir()
-    job = _job(tmp_path, [place])
-    # run as the search plugin runs it: a program, the job on stdin
-    done = subprocess.run(
-        [sys.executable, "-I", str(Path(records.__file__))],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    seen = json.loads((tmp_path / "seen.json").read_text(encoding="utf-8"))
-    assert seen == {
-        "00000.html": "<h1>ba</h1>",
-        "00001.html": "<h1>một</h1>",
-        "00002.html": "<h1>hai\ttab</h1>",
-    }
-    assert list(place.iterdir()) == [], "the pages are removed once indexed"
-
-
-def test_a_job_tries_the_next_place_and_passes_the_indexer_s_failure_on(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    disk = tmp_path / "scratch"
-    disk.mkdir()
-    job = _job(tmp_path, [tmp_path / "no-such-folder", disk], exit_code=3)
-    assert records.run_job(job) == 3
-    assert len(json.loads((tmp_path / "seen.json").read_text(encoding="utf-8"))) == 3
-    assert "no-such-folder" in capsys.readouterr().err
-    assert list(disk.iterdir()) == []
-
-
-def test_pages_go_to_memory_only_when_there_is_room(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    memory, disk = tmp_path / "shm", tmp_path / "disk"
-    memory.mkdir()
-    monkeypatch.setattr(records, "MEMORY_FOLDER", str(memory))
-    free = os.statvfs(memory).f_bavail * os.statvfs(memory).f_frsize
-    assert records.pages_folder([("f", 0, 3000)] * 10, disk) == memory
-    assert records.pages_folder([("f", 0, free)], disk) == disk
-    monkeypatch.setattr(records, "MEMORY_FOLDER", str(tmp_path / "none"))
-    assert records.pages_folder([("f", 0, 3000)], disk) == disk
-    monkeypatch.setattr(records, "MEMORY_FOLDER", str(memory))
-    monkeypatch.delattr(os, "statvfs")  # Windows
-    assert records.pages_folder([("f", 0, 3000)], disk) == disk
-
-
-def test_an_index_that_cannot_be_made_is_said_with_its_fix(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    from portal_gen.plugins.search import _index
-
-    gone = (str(tmp_path / "records-gone.jsonl"), 0, 10)  # a record file removed meanwhile
-    with caplog.at_level("WARNING"):
-        assert _index([gone], tmp_path / "out", tmp_path) is False
-    (message,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert "Không tạo được chỉ mục tìm kiếm" in message
-    assert "records-gone.jsonl" in message, "the cause, as the indexing process said it"
-    assert "chạy lại lệnh build" in message
-    assert not (tmp_path / "out").exists()
-
-
 def test_a_store_reads_the_lines_other_processes_add_later(tmp_path: Path) -> None:
-    """build --jobs indexes the first shards while workers still write records: the store
-    reads what was added since, and a line being written only once it is whole."""
+    """A rebuild starts the index while the pages still write records: the store reads
+    what was added since, and a line being written only once it is whole."""
     folder = tmp_path / "search"
     write(folder, ("a/1.md", "d1", "một"))
     store = RecordStore(folder)

@@ -1,16 +1,19 @@
-/* portal-gen: the search page, on top of Pagefind's JavaScript API.
+/* portal-gen: the search page, on the index split by word (plugins/search/index.py).
  *
- * The index comes in shards (pagefind/shards.json lists them): the first is loaded, the
- * others merged into it with Pagefind's mergeIndex. A query downloads a part of every
- * shard it searches, so a search within one unit (?don-vi=<unit id>, the form on a unit's
- * page) loads only the shards holding that unit (pagefind/don-vi/<unit id>.json) and adds
- * to the query the word that the unit's records alone carry (not a Pagefind filter: those are
- * written in a different order at each run, and the index must stay the same bytes).
+ * A query reads chi-muc/index.json.gz (the first word of each word file), the word file of
+ * each of its words (tu/<n>.json.gz) and the excerpts of the results shown (vb/<n>.json.gz):
+ * some tens of KB, however large the portal. The other files are read with ?v=<version of
+ * the index>, so that a browser or a CDN never mixes two builds' files.
  *
- * Pagefind ignores tone marks but not "đ" (it has no Unicode decomposition), so readers
- * typing without diacritics ("dat dai") would miss "đất đai". Each query is therefore run
- * for every d/đ variant of its words (up to 16) and the results are merged by score.
- * Results are built with DOM methods; excerpts keep only Pagefind's <mark> highlighting.
+ * Words are folded as in the index (no marks, đ as d, lower case), so "dat dai" finds
+ * "đất đai"; a word typed with its marks ranks documents written with those marks first.
+ * The last word also finds the words it begins ("quyet dinh 12" finds "123"), ranked lower.
+ * A document must hold every word; its score sums each word's BM25 weight (in the index)
+ * times the word's rarity.
+ *
+ * Documents are numbered unit by unit: a search within one unit (?don-vi=<unit id>, the
+ * form on a unit's page) keeps the unit's range (chi-muc/don-vi/<unit id>.json).
+ * Results are built with DOM methods, never innerHTML.
  */
 (function () {
   "use strict";
@@ -20,20 +23,57 @@
   var input = form.querySelector("input[name=q]");
   var status = document.querySelector("[data-search-status]");
   var list = document.querySelector("[data-search-results]");
-  var bundle = new URL(form.getAttribute("data-bundle"), location.href);
+  var root = new URL(form.getAttribute("data-index"), location.href);
   var base = new URL(form.getAttribute("data-base"), location.href);
   var scopeNote = document.querySelector("[data-search-scope]");
-  var shardList = null;
-  var pagefind = null;
-  var MAX_VARIANTS = 16;
+  var hint = document.querySelector("[data-search-hint]");
   var SHOWN = 30;
-  // a record's unit word (plugins/search unit_word), marked or not: never shown
-  var UNIT_WORD = /\s*(<mark>)?\bzdv[0-9a-f]{10}\b(<\/mark>)?/g;
+  var MAX_TERMS = 10;
+  var MAX_PREFIXED = 50; // words the last word may begin, the most frequent first
+  var EXCERPT_WORDS = 32;
+  var WORD = /[\p{L}\p{N}]+/gu; // as index.py's WORD
+  var MARK = /\p{M}/gu;
   var params = new URLSearchParams(location.search);
   var unitId = params.get("don-vi") || "";
-  var unit = null; // {name, word, bundles} once don-vi/<unit id>.json is read
-  var hint = document.querySelector("[data-search-hint]");
+  var unit = null; // {name, first, end} once don-vi/<unit id>.json is read
+  var ready = null; // the table, and the unit searched within
+  var files = {}; // word files and excerpts read, by name
   if (hint && unitId) hint.hidden = true; // the scope note takes its place
+
+  function words(text) {
+    return text.normalize("NFC").toLowerCase().match(WORD) || [];
+  }
+
+  function fold(word) {
+    return word.normalize("NFD").replace(MARK, "").replace(/đ/g, "d");
+  }
+
+  function read(name, version) {
+    // gzip JSON, decompressed here unless the host did it already (Content-Encoding)
+    var url = new URL(name, root);
+    if (version) url.search = "v=" + version;
+    return fetch(url, version ? {} : { cache: "no-cache" }).then(function (response) {
+      if (!response.ok) throw new Error(name + ": " + response.status);
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).text();
+      }
+      return new TextDecoder().decode(bytes);
+    }).then(JSON.parse);
+  }
+
+  function cached(name, version) {
+    if (!files[name]) {
+      files[name] = read(name, version).catch(function (error) {
+        delete files[name]; // read again at the next search
+        throw error;
+      });
+    }
+    return files[name];
+  }
 
   function showScope() {
     if (!scopeNote || !unitId) return;
@@ -53,113 +93,169 @@
     scopeNote.hidden = false;
   }
 
-  function fetchJSON(name) {
-    return fetch(new URL(name, bundle)).then(function (response) {
-      if (!response.ok) throw new Error("no search index");
-      return response.json();
+  function load() {
+    if (!ready) {
+      ready = read("index.json.gz").then(function (table) {
+        var own = unitId ? cached("don-vi/" + encodeURIComponent(unitId) + ".json", table.version)
+          .catch(function () { return null; }) : Promise.resolve(null);
+        return own.then(function (found) {
+          unit = found;
+          showScope();
+          return table;
+        });
+      }).catch(function (error) {
+        ready = null; // tried again at the next search
+        throw error;
+      });
+    }
+    return ready;
+  }
+
+  function fileOf(table, key) {
+    // the last word file whose first word is not after key
+    var low = 0, high = table.words.length - 1, found = 0;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (table.words[middle] <= key) { found = middle; low = middle + 1; } else high = middle - 1;
+    }
+    return found;
+  }
+
+  function terms(query) {
+    var seen = {};
+    var forms = words(query).filter(function (w) {
+      return seen[w] ? false : (seen[w] = true);
+    }).slice(0, MAX_TERMS);
+    return forms.map(function (written, i) {
+      var key = fold(written);
+      return {
+        form: written,
+        key: key,
+        marked: written !== key,
+        prefix: i === forms.length - 1 && key.length >= 2,
+      };
     });
   }
 
-  function listing() {
-    // the shards to search: those of the unit searched within, else all of them
-    if (!shardList) {
-      var own = unitId ? fetchJSON("don-vi/" + encodeURIComponent(unitId) + ".json")
-        .catch(function () { return null; }) : Promise.resolve(null);
-      shardList = own.then(function (found) {
-        unit = found;
-        showScope();
-        return unit ? unit.bundles : fetchJSON("shards.json").then(function (all) {
-          return all.bundles;
-        });
-      });
-    }
-    return shardList;
+  function count(forms) {
+    return forms.reduce(function (sum, form) { return sum + form[1].length; }, 0);
   }
 
-  function load() {
-    if (!pagefind) {
-      pagefind = listing().then(function (names) {
-        var shards = names.map(function (name) { return new URL(name, bundle).href; });
-        if (!shards.length) throw new Error("empty search index");
-        return import(new URL("pagefind.js", shards[0]).href).then(function (module) {
-          return module.options({ baseUrl: base.pathname }).then(function () {
-            return shards.slice(1).reduce(function (done, shard) {
-              return done.then(function () { return module.mergeIndex(shard); });
-            }, Promise.resolve());
-          }).then(function () { return module; });
-        });
+  function scores(table, term, loaded) {
+    // document number → the term's best score in it
+    var found = [];
+    var prefixed = [];
+    loaded.forEach(function (file) {
+      Object.keys(file).forEach(function (key) {
+        if (key === term.key) found.push([key, file[key]]);
+        else if (term.prefix && key.lastIndexOf(term.key, 0) === 0) prefixed.push([key, file[key]]);
       });
+    });
+    prefixed.sort(function (a, b) { return count(b[1]) - count(a[1]) || (a[0] < b[0] ? -1 : 1); });
+    found = found.concat(prefixed.slice(0, MAX_PREFIXED));
+    var low = unit ? unit.first : 0;
+    var end = unit ? unit.end : table.documents;
+    var result = new Map();
+    function rarity(forms) {
+      var n = Math.min(count(forms), table.documents);
+      return Math.log(1 + (table.documents - n + 0.5) / (n + 0.5));
     }
-    return pagefind;
-  }
-
-  function variants(query) {
-    // every combination of d/đ where the reader typed a d (the first MAX_VARIANTS)
-    var out = [""];
-    for (var i = 0; i < query.length; i++) {
-      var c = query[i];
-      var options = c === "d" ? ["d", "đ"] : c === "D" ? ["D", "Đ"] : [c];
-      var next = [];
-      for (var j = 0; j < out.length; j++) {
-        for (var k = 0; k < options.length; k++) {
-          if (next.length < MAX_VARIANTS) next.push(out[j] + options[k]);
+    // a longer word begun by the term is no rarer than the term itself, when it is a word:
+    // else "ban" (in every "Ủy ban") would rank a rare "bang" above "bán"
+    var own = found.length && found[0][0] === term.key ? rarity(found[0][1]) : Infinity;
+    found.forEach(function (entry) {
+      var forms = entry[1];
+      var whole = entry[0] === term.key ? 1 : 0.5;
+      var rare = Math.min(rarity(forms), own);
+      forms.forEach(function (form) {
+        var same = !term.marked || form[0].lastIndexOf(term.form, 0) === 0;
+        var factor = rare * whole * (same ? 1 : 0.5);
+        var deltas = form[1], weights = form[2], doc = 0;
+        for (var i = 0; i < deltas.length; i++) {
+          doc += deltas[i];
+          if (doc < low || doc >= end) continue;
+          var score = weights[i] * factor;
+          if (!(result.get(doc) >= score)) result.set(doc, score);
         }
-      }
-      out = next;
-    }
-    return out;
+      });
+    });
+    return result;
   }
 
-  function excerpt(html) {
-    // Pagefind escapes the text and adds <mark>; rebuild it without innerHTML.
+  function rank(maps) {
+    // the documents holding every term, best first (then in index order)
+    maps.sort(function (a, b) { return a.size - b.size; });
+    var ranked = [];
+    maps[0].forEach(function (score, doc) {
+      var total = score;
+      for (var i = 1; i < maps.length; i++) {
+        var other = maps[i].get(doc);
+        if (other === undefined) return;
+        total += other;
+      }
+      ranked.push([doc, total]);
+    });
+    ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return ranked.map(function (pair) { return pair[0]; });
+  }
+
+  function hit(token, wanted) {
+    return words(token).some(function (w) {
+      var key = fold(w);
+      return wanted.some(function (term) {
+        return key === term.key || (term.prefix && key.lastIndexOf(term.key, 0) === 0);
+      });
+    });
+  }
+
+  function excerpt(text, wanted) {
+    // some words around the first that matches, those matching marked
+    var tokens = (text || "").split(/\s+/).filter(Boolean);
+    var first = tokens.findIndex(function (token) { return hit(token, wanted); });
+    var start = first > 8 ? first - 8 : 0;
+    var stop = Math.min(tokens.length, start + EXCERPT_WORDS);
     var fragment = document.createDocumentFragment();
-    var parts = html.replace(UNIT_WORD, "").split(/(<mark>|<\/mark>)/);
-    var marked = false;
-    for (var i = 0; i < parts.length; i++) {
-      if (parts[i] === "<mark>") { marked = true; continue; }
-      if (parts[i] === "</mark>") { marked = false; continue; }
-      var text = document.createElement("textarea");
-      text.innerHTML = parts[i];
-      var node = document.createTextNode(text.value);
-      if (marked) {
+    if (start > 0) fragment.appendChild(document.createTextNode("… "));
+    for (var i = start; i < stop; i++) {
+      var node = document.createTextNode(tokens[i]);
+      if (hit(tokens[i], wanted)) {
         var mark = document.createElement("mark");
         mark.appendChild(node);
-        fragment.appendChild(mark);
-      } else {
-        fragment.appendChild(node);
+        node = mark;
       }
+      fragment.appendChild(node);
+      if (i < stop - 1) fragment.appendChild(document.createTextNode(" "));
     }
+    if (stop < tokens.length) fragment.appendChild(document.createTextNode(" …"));
     return fragment;
   }
 
-  function render(query, results, total) {
+  function render(query, shown, total, wanted) {
     list.textContent = "";
+    var of = unit ? " của " + unit.name : "";
     if (!total) {
-      status.textContent = "Không tìm thấy văn bản nào" + (unit ? " của " + unit.name : "") +
-        " cho “" + query + "”.";
+      status.textContent = "Không tìm thấy văn bản nào" + of + " cho “" + query + "”.";
       return;
     }
-    status.textContent = "Tìm thấy " + total + " văn bản" + (unit ? " của " + unit.name : "") +
-      " cho “" + query + "”" +
-      (total > results.length ? ", hiển thị " + results.length + " kết quả đầu." : ".");
-    results.forEach(function (data) {
+    status.textContent = "Tìm thấy " + total + " văn bản" + of + " cho “" + query + "”" +
+      (total > shown.length ? ", hiển thị " + shown.length + " kết quả đầu." : ".");
+    shown.forEach(function (data) {
       var item = document.createElement("li");
       var link = document.createElement("a");
-      // records carry the page's site-relative URL (search index records are not pages)
-      link.href = new URL(data.meta.url || data.url, base).href;
-      link.textContent = data.meta.title || data.url;
+      link.href = new URL(data.url, base).href;
+      link.textContent = data.title;
       var heading = document.createElement("h2");
       heading.className = "portal-search__title";
       heading.appendChild(link);
       item.appendChild(heading);
-      if (data.meta.don_vi || data.meta.ngay) {
+      if (data.unit || data.date) {
         var meta = document.createElement("p");
         meta.className = "portal-search__meta";
-        meta.textContent = [data.meta.don_vi, data.meta.ngay].filter(Boolean).join(" · ");
+        meta.textContent = [data.unit, data.date].filter(Boolean).join(" · ");
         item.appendChild(meta);
       }
       var text = document.createElement("p");
-      text.appendChild(excerpt(data.excerpt || ""));
+      text.appendChild(excerpt(data.text, wanted));
       item.appendChild(text);
       list.appendChild(item);
     });
@@ -167,26 +263,24 @@
 
   function search(query) {
     status.textContent = "Đang tìm…";
-    return load().then(function (pf) {
-      return Promise.all(variants(query).map(function (q) {
-        // after the d/đ variants. Pagefind ignores a word an index lacks, so the word
-        // narrows the results only because the shards loaded are the unit's own.
-        return pf.search(unit ? q + " " + unit.word : q);
-      }));
-    }).then(function (searches) {
-      var best = {};
-      searches.forEach(function (s) {
-        s.results.forEach(function (r) {
-          if (!best[r.id] || best[r.id].score < r.score) best[r.id] = r;
+    var wanted = terms(query);
+    return load().then(function (table) {
+      return Promise.all(wanted.map(function (term) {
+        var from = fileOf(table, term.key);
+        var to = term.prefix ? fileOf(table, term.key + "\uffff") : from;
+        var names = [];
+        for (var n = from; n <= to; n++) names.push("tu/" + n + ".json.gz");
+        return Promise.all(names.map(function (name) { return cached(name, table.version); }))
+          .then(function (loaded) { return scores(table, term, loaded); });
+      })).then(function (maps) {
+        var ranked = maps.length ? rank(maps) : [];
+        return Promise.all(ranked.slice(0, SHOWN).map(function (doc) {
+          return cached("vb/" + doc + ".json.gz", table.version);
+        })).then(function (shown) {
+          render(query, shown, ranked.length, wanted);
+          return ranked.length;
         });
       });
-      var merged = Object.keys(best).map(function (id) { return best[id]; });
-      merged.sort(function (a, b) { return b.score - a.score; });
-      return Promise.all(merged.slice(0, SHOWN).map(function (r) { return r.data(); }))
-        .then(function (data) {
-          render(query, data, merged.length);
-          return merged.length;
-        });
     }).catch(function () {
       status.textContent = "Không tải được bộ tìm kiếm. Hãy thử lại, hoặc xem văn bản theo đơn vị, lĩnh vực, năm.";
     });
@@ -206,7 +300,7 @@
     input.value = initial;
     search(initial.trim());
   } else if (unitId) {
-    listing().catch(function () {}); // names the unit above the box
+    load().catch(function () {}); // names the unit above the box
   }
   window.portalSearch = search; // used by the tests and by readers' bookmarklets
 })();
