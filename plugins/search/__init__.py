@@ -55,6 +55,9 @@ EARLY_DOCUMENTS = 20
 #: the index's folder in the site
 FOLDER = "chi-muc"
 TABLE = f"{FOLDER}/index.json.gz"
+#: in the work folder: the postings of the last index made, for the next build to redo
+#: only the documents whose records changed
+STATE = "search-index.pickle"
 SCRATCH_PREFIX = "portal-search-"
 _INDEXING = "search.indexing"  # portal.memo: the indexing of this build
 _WRITER = "search.writer"  # portal.memo: this process's RecordWriter
@@ -275,6 +278,8 @@ class _Plan:
     version: str
     records: list[tuple[str, str]]
     units: list[tuple[str, str, int]]
+    #: of the records, in the same order: a rebuild redoes the documents whose changed
+    fingerprints: list[str]
 
 
 @dataclass
@@ -288,6 +293,8 @@ class _Indexing:
     previous_version: str | None
     pool: ThreadPoolExecutor
     records: RecordStore | None
+    #: where the index keeps its postings for the next build (in the work folder)
+    state: Path | None
     #: by version: the folder of an index started, and whether it was made
     made: dict[str, tuple[Path, Future[bool]]] = field(default_factory=dict)
     runs: _Runs = field(default_factory=_Runs)
@@ -303,6 +310,7 @@ class _Indexing:
         # named by the records' fingerprints: an index whose records did not change is
         # kept from the previous site without reading them
         parts: list[bytes] = []
+        fingerprints: list[str] = []
         for documents in ordered(portal):
             count = 0
             for doc in documents:
@@ -311,6 +319,7 @@ class _Indexing:
                 if key and fingerprint is not None:
                     keys.append(key)
                     parts.append(fingerprint)
+                    fingerprints.append(fingerprint.hex())
                     count += 1
             if count:
                 unit_id = documents[0].unit_id
@@ -319,7 +328,7 @@ class _Indexing:
                 parts.append(json.dumps(units[-1], ensure_ascii=False).encode())
         if not keys:
             return None
-        return _Plan(word_index.version_of(parts), keys, units)
+        return _Plan(word_index.version_of(parts), keys, units, fingerprints)
 
     def start(self, portal: Portal) -> _Plan | None:
         """Start making the index of the records as they stand, unless it is the previous
@@ -336,6 +345,10 @@ class _Indexing:
             "units": plan.units,
             "version": plan.version,
             "output": str(output),
+            # a rebuild redoes the documents whose records changed, links the others
+            "fingerprints": plan.fingerprints,
+            "state": str(self.state) if self.state is not None else None,
+            "previous": str(self.previous) if self.previous is not None else None,
         }
         self.made[plan.version] = (output, self.pool.submit(_index, job, self.runs))
         return plan
@@ -380,7 +393,9 @@ def _start_indexing(portal: Portal) -> _Indexing:
     _close_writer(portal)
     folder = _records_folder(portal)
     store = RecordStore(folder) if folder is not None else None
-    return _Indexing(scratch, previous, previous_version, ThreadPoolExecutor(max_workers=1), store)
+    state = work / STATE if work is not None else None
+    pool = ThreadPoolExecutor(max_workers=1)
+    return _Indexing(scratch, previous, previous_version, pool, store, state)
 
 
 def _indexing(portal: Portal) -> _Indexing:

@@ -34,13 +34,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import pickle
 import re
+import shutil
 import signal
 import sys
 import unicodedata
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -54,11 +59,16 @@ FIELDS = (("title", 4), ("number", 4), ("unit", 1), ("labels", 2), ("heads", 2),
 SHOWN = ("url", "title", "unit", "date", "text")
 #: a word: letters and digits (the search page's ``WORD`` is the same)
 WORD = re.compile(r"[^\W_]+")
+#: a rebuild replacing more documents than this makes the index anew
+MAX_REPLACED = 200
+#: what a saved state must have been made by (:class:`_State`)
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 #: bytes of JSON a word file holds before a new one begins (about 8 KB once compressed)
 TARGET = 24_000
 K1, B = 1.2, 0.75
-#: the largest weight of BM25 with K1: weights are stored as 1..255 of it
-_TOP = K1 + 1
+#: the length (in words) BM25 compares a document's with: about a record's with the
+#: default 300 words (not the portal's average, which every edit would change)
+REFERENCE = 400
 
 
 @lru_cache(maxsize=1 << 16)
@@ -82,26 +92,44 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-class _Postings:
+def _counts(record: dict[str, Any]) -> tuple[Counter[str], int]:
+    """The record's written forms with their weighted counts, and its length in words."""
+    text = words(str(record.get("text") or ""))
+    counts = Counter(text)  # the bulk of a record, counted once (weight 1)
+    length = len(text)
+    for field, weight in FIELDS:
+        if field != "text":
+            found = words(str(record.get(field) or ""))
+            length += len(found)
+            for form in found:
+                counts[form] += weight
+    return counts, length
+
+
+def fragment(record: dict[str, Any]) -> bytes:
+    """A document's file in ``vb/``: what its result shows."""
+    return _compress(_json({key: record.get(key) for key in SHOWN}))
+
+
+class Index:
     """Each written form's documents and weighted counts, in compact arrays (20,000
-    documents make some 4 million postings: as Python tuples, half a gigabyte)."""
+    documents make some 4 million postings: as Python tuples, half a gigabyte), and what
+    was made of them (words' entries, compressed word files), which a rebuild that
+    replaces a few documents (:meth:`replace`) keeps for the words they lack."""
 
     def __init__(self) -> None:
         self.documents: dict[str, array[int]] = {}
         self.counts: dict[str, array[int]] = {}
         self.lengths = array("I")
+        #: folded word → its JSON entry, until one of its documents changes
+        self._entries: dict[str, str] = {}
+        #: digest of a word file's JSON → its compressed bytes (those of the last build)
+        self._packed: dict[bytes, bytes] = {}
 
     def add(self, record: dict[str, Any]) -> None:
+        """Index ``record`` as the next document."""
         number = len(self.lengths)
-        text = words(str(record.get("text") or ""))
-        counts = Counter(text)  # the bulk of a record, counted once (weight 1)
-        length = len(text)
-        for field, weight in FIELDS:
-            if field != "text":
-                found = words(str(record.get(field) or ""))
-                length += len(found)
-                for form in found:
-                    counts[form] += weight
+        counts, length = _counts(record)
         for form, count in counts.items():
             documents = self.documents.get(form)
             if documents is None:
@@ -110,28 +138,96 @@ class _Postings:
             documents.append(number)
             self.counts[form].append(min(count, 0xFFFF))
         self.lengths.append(length)
+        self._entries.clear()
 
-    def entries(self) -> Iterator[tuple[str, str]]:
-        """Each folded word, in order, with its JSON entry: its forms' document deltas and
-        BM25 weights (1-255)."""
-        total = len(self.lengths)
-        average = sum(self.lengths) / total if total else 1.0
-        norms = [K1 * (1 - B + B * length / (average or 1.0)) for length in self.lengths]
+    def replace(self, number: int, record: dict[str, Any]) -> None:
+        """Index ``record`` as document ``number`` instead of what it was."""
+        dirty: set[str] = set()
+        for form, documents in list(self.documents.items()):
+            at = bisect_left(documents, number)
+            if at < len(documents) and documents[at] == number:
+                dirty.add(fold(form))
+                if len(documents) == 1:
+                    del self.documents[form], self.counts[form]
+                else:
+                    documents.pop(at)
+                    self.counts[form].pop(at)
+        counts, length = _counts(record)
+        for form, count in counts.items():
+            dirty.add(fold(form))
+            found = self.documents.get(form)
+            if found is None:
+                found = self.documents[form] = array("I")
+                self.counts[form] = array("H")
+            at = bisect_left(found, number)
+            found.insert(at, number)
+            self.counts[form].insert(at, min(count, 0xFFFF))
+        self.lengths[number] = length
+        for key in dirty:
+            self._entries.pop(key, None)
+
+    def _entry(self, key: str, forms: list[str]) -> str:
+        """A folded word's JSON entry: its forms' document deltas and BM25 weights (1-255).
+        A document's weight for a word depends on that document alone (its length is
+        compared with :data:`REFERENCE`, not with the average of the portal), so an entry
+        changes only when one of the word's documents does."""
+        made = []
+        for form in sorted(forms):
+            documents, counts = self.documents[form], self.counts[form]
+            deltas = [documents[0], *(b - a for a, b in pairwise(documents))]
+            # BM25's term weight, count × (K1 + 1) / (count + norm), as 1..255 of K1 + 1
+            weights = [
+                max(1, round(255 * c / (c + K1 * (1 - B + B * self.lengths[d] / REFERENCE))))
+                for d, c in zip(documents, counts, strict=True)
+            ]
+            made.append([form, deltas, weights])
+        return f"{_json(key)}:{_json(made)}"
+
+    def words(self) -> Iterator[tuple[str, str]]:
+        """Each folded word, in order, with its JSON entry."""
         by_key: dict[str, list[str]] = {}
         for form in self.documents:
             by_key.setdefault(fold(form), []).append(form)
+        entries: dict[str, str] = {}
         for key in sorted(by_key):
-            forms = []
-            for form in sorted(by_key[key]):
-                documents, counts = self.documents[form], self.counts[form]
-                deltas = [documents[0], *(b - a for a, b in pairwise(documents))]
-                # BM25's term weight, count × (K1 + 1) / (count + norm), as 1..255 of K1 + 1
-                weights = [
-                    max(1, round(255 * c / (c + norms[d])))
-                    for d, c in zip(documents, counts, strict=True)
-                ]
-                forms.append([form, deltas, weights])
-            yield key, f"{_json(key)}:{_json(forms)}"
+            entry = self._entries.get(key)
+            entries[key] = entry if entry is not None else self._entry(key, by_key[key])
+            yield key, entries[key]
+        self._entries = entries
+
+    def _pack(self, chunk: list[str], packed: dict[bytes, bytes]) -> bytes:
+        text = "{" + ",".join(chunk) + "}"
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        data = self._packed.get(digest)
+        packed[digest] = data if data is not None else _compress(text)
+        return packed[digest]
+
+    def files(
+        self, units: Sequence[tuple[str, str, int]], version: str
+    ) -> Iterator[tuple[str, bytes]]:
+        """The word files, the units' ranges, and last the table (path, bytes)."""
+        firsts: list[str] = []
+        chunk: list[str] = []
+        packed: dict[bytes, bytes] = {}
+        size = 0
+        for key, entry in self.words():
+            if chunk and size + len(entry) > TARGET:
+                yield f"tu/{len(firsts) - 1}.json.gz", self._pack(chunk, packed)
+                chunk, size = [], 0
+            if not chunk:
+                firsts.append(key)
+            chunk.append(entry)
+            size += len(entry) + 1
+        if chunk:
+            yield f"tu/{len(firsts) - 1}.json.gz", self._pack(chunk, packed)
+        self._packed = packed
+        first = 0
+        for unit_id, name, count in units:
+            scope = {"name": name, "first": first, "end": first + count}
+            yield f"don-vi/{unit_id}.json", _json(scope).encode()
+            first += count
+        table = {"version": version, "documents": len(self.lengths), "words": firsts}
+        yield "index.json.gz", _compress(_json(table))
 
 
 def build(
@@ -139,34 +235,11 @@ def build(
 ) -> Iterator[tuple[str, bytes]]:
     """The index's files (path in ``chi-muc/``, bytes) for ``records`` in document order,
     ``units`` (id, name, documents) in the same order. ``index.json.gz`` comes last."""
-    postings = _Postings()
+    index = Index()
     for number, record in enumerate(records):
-        postings.add(record)
-        yield f"vb/{number}.json.gz", _compress(_json({key: record.get(key) for key in SHOWN}))
-    firsts: list[str] = []
-    chunk: list[str] = []
-    size = 0
-
-    def close() -> tuple[str, bytes]:
-        return f"tu/{len(firsts) - 1}.json.gz", _compress("{" + ",".join(chunk) + "}")
-
-    for key, entry in postings.entries():
-        if chunk and size + len(entry) > TARGET:
-            yield close()
-            chunk, size = [], 0
-        if not chunk:
-            firsts.append(key)
-        chunk.append(entry)
-        size += len(entry) + 1
-    if chunk:
-        yield close()
-    first = 0
-    for unit_id, name, count in units:
-        scope = {"name": name, "first": first, "end": first + count}
-        yield f"don-vi/{unit_id}.json", _json(scope).encode()
-        first += count
-    table = {"version": version, "documents": len(postings.lengths), "words": firsts}
-    yield "index.json.gz", _compress(_json(table))
+        index.add(record)
+        yield f"vb/{number}.json.gz", fragment(record)
+    yield from index.files(units, version)
 
 
 def read_records(locations: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:
@@ -189,25 +262,126 @@ def read_records(locations: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]
 def version_of(parts: Iterable[bytes]) -> str:
     """The index's version: of its inputs, and of this module (a changed format is a new
     version even for the same records)."""
-    hasher = hashlib.sha256(Path(__file__).read_bytes())
+    hasher = hashlib.sha256(_CODE.encode())
     for part in parts:
         hasher.update(len(part).to_bytes(8, "big"))
         hasher.update(part)
     return hasher.hexdigest()[:16]
 
 
+@dataclass
+class _State:
+    """What a build's index keeps for the next build (``job["state"]``): its records'
+    fingerprints, its version, its postings and what was made of them."""
+
+    fingerprints: list[str]
+    version: str
+    index: Index
+
+    @classmethod
+    def load(cls, path: Path) -> _State | None:
+        """The state in ``path``, if any and made by this very module (else None)."""
+        try:
+            with path.open("rb") as stream:
+                saved = pickle.load(stream)
+            if saved.get("code") != _CODE:
+                return None
+            index = Index()
+            index.__dict__.update(saved["index"])
+            return cls(list(saved["fingerprints"]), str(saved["version"]), index)
+        except (OSError, EOFError, pickle.PickleError, AttributeError, KeyError, TypeError):
+            return None  # none yet, or damaged: the index is made anew
+
+    def save(self, path: Path) -> None:
+        partial = path.with_name(path.name + ".partial")
+        with partial.open("wb") as stream:
+            saved = {
+                "code": _CODE,
+                "fingerprints": self.fingerprints,
+                "version": self.version,
+                "index": self.index.__dict__,  # arrays, strings and bytes: no class
+            }
+            pickle.dump(saved, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+
+
+class _Output:
+    """The files of the index being written, in a new folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: set[Path] = set()
+
+    def _path(self, name: str) -> Path:
+        path = self.folder / name
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        return path
+
+    def write(self, name: str, data: bytes) -> None:
+        self._path(name).write_bytes(data)
+
+    def link(self, name: str, source: Path) -> None:
+        """The same file as ``source`` (of the previous index): linked, else copied."""
+        path = self._path(name)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+
+
+def _previous_version(folder: Path | None) -> str | None:
+    try:
+        table = json.loads(gzip.decompress((folder / "index.json.gz").read_bytes()))  # type: ignore[operator]
+        return str(table["version"])
+    except (OSError, TypeError, ValueError, KeyError):
+        return None
+
+
 def run_job(job: dict[str, Any]) -> int:
     """Write the index into ``job["output"]`` (a new folder): ``records`` (file, offset,
-    length), ``units`` (id, name, documents), ``version``."""
-    output = Path(job["output"])
+    length), ``units`` (id, name, documents), ``version``; and, for a rebuild to redo only
+    the documents whose records changed, ``fingerprints`` (of the records, in order),
+    ``state`` (a file where the index keeps its postings for the next build) and
+    ``previous`` (the index of the site this build replaces, whose unchanged documents'
+    files are linked rather than written)."""
+    output = _Output(Path(job["output"]))
     units = [(str(a), str(b), int(c)) for a, b, c in job["units"]]
-    folders: set[Path] = set()
-    for name, data in build(read_records(job["records"]), units, str(job["version"])):
-        path = output / name
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
-        path.write_bytes(data)
+    locations = job["records"]
+    fingerprints = [str(f) for f in job.get("fingerprints") or []]
+    state_file = Path(job["state"]) if job.get("state") else None
+    saved = _State.load(state_file) if state_file is not None else None
+    changed: list[int] | None = None
+    if saved is not None and len(saved.fingerprints) == len(fingerprints) == len(locations):
+        pairs = zip(saved.fingerprints, fingerprints, strict=True)
+        changed = [number for number, (old, new) in enumerate(pairs) if old != new]
+        if len(changed) > MAX_REPLACED:
+            changed = None
+    if saved is None or changed is None:
+        index = Index()
+        for number, record in enumerate(read_records(locations)):
+            index.add(record)
+            output.write(f"vb/{number}.json.gz", fragment(record))
+    else:
+        index = saved.index
+        replaced = read_records(locations[number] for number in changed)
+        for number, record in zip(changed, replaced, strict=True):
+            index.replace(number, record)
+            output.write(f"vb/{number}.json.gz", fragment(record))
+        previous = Path(job["previous"]) if job.get("previous") else None
+        redone = set(changed)
+        kept = [number for number in range(len(locations)) if number not in redone]
+        if previous is not None and _previous_version(previous) == saved.version:
+            for number in kept:
+                output.link(f"vb/{number}.json.gz", previous / "vb" / f"{number}.json.gz")
+        else:  # that index is not the one the state was saved with
+            for number, record in zip(kept, read_records(locations[n] for n in kept), strict=True):
+                output.write(f"vb/{number}.json.gz", fragment(record))
+    for name, data in index.files(units, str(job["version"])):
+        output.write(name, data)
+    if state_file is not None:
+        _State(fingerprints, str(job["version"]), index).save(state_file)
     return 0
 
 

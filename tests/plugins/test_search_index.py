@@ -171,3 +171,77 @@ def test_an_index_that_cannot_be_made_is_said_with_its_fix(
     assert "Không tạo được chỉ mục tìm kiếm" in message
     assert "records-gone.jsonl" in message, "the cause, as the indexing process said it"
     assert "chạy lại lệnh build" in message
+
+
+def _job(tmp_path: Path, records: list[dict[str, str]], output: str, **more: object) -> dict:
+    """A job on ``records`` written to a record store, as the plugin makes it."""
+    writer = RecordWriter(tmp_path / "records")
+    for number, rec in enumerate(records):
+        writer.add(f"{number}.md", json.dumps(rec, sort_keys=True), rec)
+    writer.close()
+    store = RecordStore(tmp_path / "records")
+    keys = [(f"{n}.md", json.dumps(rec, sort_keys=True)) for n, rec in enumerate(records)]
+    return {
+        "records": [store.location(*key) for key in keys],
+        "fingerprints": [store.fingerprint(*key).hex() for key in keys],  # type: ignore[union-attr]
+        "units": [["xa", "Xã", len(records)]],
+        "version": f"v-{output}",
+        "output": str(tmp_path / output),
+        "state": str(tmp_path / "state.pickle"),
+        **more,
+    }
+
+
+def _written(folder: Path) -> Files:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+_edits = st.lists(st.tuples(st.integers(0, 7), _text, _text), min_size=1, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_edits, st.booleans())
+def test_a_rebuild_redoes_the_edited_documents_and_equals_a_cold_build(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[int, str, str]], same: bool
+) -> None:
+    tmp_path = tmp_path_factory.mktemp("rebuild")
+    before = [record(f"văn bản {n}", f"đất đai {n} ngân sách") for n in range(8)]
+    first = _job(tmp_path, before, "first")
+    assert word_index.run_job(first) == 0
+    after = [dict(rec) for rec in before]
+    for number, title, text in edits:
+        after[number] = record(title or "t", text)
+    # the previous site's index, or (a build that failed) one the state was not saved with
+    previous = str(tmp_path / ("first" if same else "elsewhere"))
+    second = _job(tmp_path, after, "second", previous=previous)
+    assert word_index.run_job(second) == 0
+    cold = build(after) | {"index.json.gz": _written(tmp_path / "second")["index.json.gz"]}
+    cold["don-vi/xa.json"] = load_units(after)
+    assert _written(tmp_path / "second") == cold
+    first_files = _written(tmp_path / "first")
+    unchanged = {n for n in range(8) if after[n] == before[n]}
+    linked = {
+        n
+        for n in range(8)
+        if (tmp_path / "second/vb" / f"{n}.json.gz").stat().st_ino
+        == (tmp_path / "first/vb" / f"{n}.json.gz").stat().st_ino
+    }
+    assert linked == (unchanged if same else set())
+    assert first_files == _written(tmp_path / "first"), "the previous index is left as it was"
+
+
+def load_units(records: list[dict[str, str]]) -> bytes:
+    return json.dumps(
+        {"name": "Xã", "first": 0, "end": len(records)}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def test_a_state_of_another_number_of_documents_or_damaged_is_not_used(tmp_path: Path) -> None:
+    records = [record(f"văn bản {n}", "đất đai") for n in range(4)]
+    assert word_index.run_job(_job(tmp_path, records, "first")) == 0
+    more = [*records, record("thêm", "ngân sách")]
+    assert word_index.run_job(_job(tmp_path, more, "second", previous=str(tmp_path / "first"))) == 0
+    assert postings(_written(tmp_path / "second")) == postings(build(more))
+    (tmp_path / "state.pickle").write_bytes(b"\x80\x05damaged")
+    assert word_index.run_job(_job(tmp_path, records, "third")) == 0
+    assert postings(_written(tmp_path / "third")) == postings(build(records))
