@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -317,7 +318,7 @@ def test_jobs_takes_bounded_slices(
     *parts, last = (root / "plugins/heard.txt").read_text(encoding="utf-8").split()
     heard = [set(part.split(",")) for part in parts]
     assert last == "all" and heard, parts
-    assert all(a < b for a, b in zip(heard, heard[1:], strict=False)), "each time more units"
+    assert all(a < b for a, b in pairwise(heard)), "each time more units"
     assert heard[-1] < {"xa-0", "xa-1", "xa-2"}, "before the last slice is rendered"
 
 
