@@ -10,7 +10,9 @@ documents are read, from the records at hand (an edited document's is made from 
 Markdown at once), so that it is ready when the pages are.
 
 The index is named by a version of its records (and of ``index.py``): a build whose
-records did not change keeps the previous site's index as it is.
+records did not change keeps the previous site's index as it is. One whose records did
+redoes only the documents whose records changed: ``index.py`` keeps its postings in the
+work folder, and links the other documents' files from the previous site's index.
 
 A query downloads a small table, one file for each of its words and the excerpts of the
 results shown: some tens of KB, however large the portal (the search page,
@@ -278,7 +280,8 @@ class _Plan:
     version: str
     records: list[tuple[str, str]]
     units: list[tuple[str, str, int]]
-    #: of the records, in the same order: a rebuild redoes the documents whose changed
+    #: the records' fingerprints, in the same order: the index redoes the documents whose
+    #: fingerprint changed since the last index it made
     fingerprints: list[str]
 
 

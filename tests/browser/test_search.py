@@ -177,6 +177,23 @@ def test_the_excerpt_marks_the_words_found(
     assert meta == "Ủy ban nhân dân phường Thử · 01/03/2026"
 
 
+def test_a_browser_too_old_to_read_the_index_says_so(
+    browser: object, serve: Callable[[Path], str], site: Path
+) -> None:
+    """Safari before 16.4 has no DecompressionStream: the reader is told why, and where
+    else to look, not only that the search failed."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.add_init_script("delete window.DecompressionStream")
+    page.goto(serve(site) + "tim-kiem/?q=dat+dai")
+    page.wait_for_function(
+        "/trình duyệt/i.test(document.querySelector('[data-search-status]').textContent)"
+    )
+    status = page.inner_text("[data-search-status]")
+    page.close()
+    assert status.startswith("Trình duyệt này chưa hỗ trợ tìm kiếm (cần Chrome 80, Safari 16.4")
+    assert "xem văn bản theo đơn vị, lĩnh vực, năm" in status
+
+
 @pytest.fixture(scope="module")
 def units(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three units of 20 documents: the index numbers them unit by unit."""

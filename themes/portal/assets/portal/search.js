@@ -33,6 +33,7 @@
   var EXCERPT_WORDS = 32;
   var WORD = /[\p{L}\p{N}]+/gu; // as index.py's WORD
   var MARK = /\p{M}/gu;
+  var OLD_BROWSER = "no DecompressionStream"; // Safari before 16.4, Chrome before 80
   var params = new URLSearchParams(location.search);
   var unitId = params.get("don-vi") || "";
   var unit = null; // {name, first, end} once don-vi/<unit id>.json is read
@@ -58,6 +59,7 @@
     }).then(function (buffer) {
       var bytes = new Uint8Array(buffer);
       if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        if (typeof DecompressionStream === "undefined") throw new Error(OLD_BROWSER);
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
         return new Response(stream).text();
       }
@@ -281,8 +283,11 @@
           return ranked.length;
         });
       });
-    }).catch(function () {
-      status.textContent = "Không tải được bộ tìm kiếm. Hãy thử lại, hoặc xem văn bản theo đơn vị, lĩnh vực, năm.";
+    }).catch(function (error) {
+      status.textContent = (error && error.message === OLD_BROWSER ?
+        "Trình duyệt này chưa hỗ trợ tìm kiếm (cần Chrome 80, Safari 16.4, Firefox 113 trở lên). " +
+        "Hãy cập nhật trình duyệt, hoặc xem văn bản theo đơn vị, lĩnh vực, năm." :
+        "Không tải được bộ tìm kiếm. Hãy thử lại, hoặc xem văn bản theo đơn vị, lĩnh vực, năm.");
     });
   }
 
