@@ -289,8 +289,8 @@ class _State:
             index = Index()
             index.__dict__.update(saved["index"])
             return cls(list(saved["fingerprints"]), str(saved["version"]), index)
-        except (OSError, EOFError, pickle.PickleError, AttributeError, KeyError, TypeError):
-            return None  # none yet, or damaged: the index is made anew
+        except Exception:  # none yet, or damaged in any way: the index is made anew
+            return None
 
     def save(self, path: Path) -> None:
         partial = path.with_name(path.name + ".partial")
@@ -322,13 +322,18 @@ class _Output:
     def write(self, name: str, data: bytes) -> None:
         self._path(name).write_bytes(data)
 
-    def link(self, name: str, source: Path) -> None:
-        """The same file as ``source`` (of the previous index): linked, else copied."""
+    def link(self, name: str, source: Path) -> bool:
+        """The same file as ``source`` (of the previous index): linked, else copied; False
+        when neither can be done (the file is gone)."""
         path = self._path(name)
         try:
             os.link(source, path)
         except OSError:
-            shutil.copyfile(source, path)
+            try:
+                shutil.copyfile(source, path)
+            except OSError:
+                return False
+        return True
 
 
 def _previous_version(folder: Path | None) -> str | None:
@@ -373,11 +378,13 @@ def run_job(job: dict[str, Any]) -> int:
         redone = set(changed)
         kept = [number for number in range(len(locations)) if number not in redone]
         if previous is not None and _previous_version(previous) == saved.version:
-            for number in kept:
-                output.link(f"vb/{number}.json.gz", previous / "vb" / f"{number}.json.gz")
-        else:  # that index is not the one the state was saved with
-            for number, record in zip(kept, read_records(locations[n] for n in kept), strict=True):
-                output.write(f"vb/{number}.json.gz", fragment(record))
+            kept = [
+                number
+                for number in kept
+                if not output.link(f"vb/{number}.json.gz", previous / "vb" / f"{number}.json.gz")
+            ]  # those left are written from their records
+        for number, record in zip(kept, read_records(locations[n] for n in kept), strict=True):
+            output.write(f"vb/{number}.json.gz", fragment(record))
     for name, data in index.files(units, str(job["version"])):
         output.write(name, data)
     if state_file is not None:

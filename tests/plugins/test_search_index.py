@@ -245,3 +245,17 @@ def test_a_state_of_another_number_of_documents_or_damaged_is_not_used(tmp_path:
     (tmp_path / "state.pickle").write_bytes(b"\x80\x05damaged")
     assert word_index.run_job(_job(tmp_path, records, "third")) == 0
     assert postings(_written(tmp_path / "third")) == postings(build(records))
+
+
+def test_an_excerpt_gone_from_the_previous_index_is_written_again(tmp_path: Path) -> None:
+    records = [record(f"văn bản {n}", "đất đai") for n in range(4)]
+    assert word_index.run_job(_job(tmp_path, records, "first")) == 0
+    (tmp_path / "first/vb/2.json.gz").unlink()  # say, a damaged copy of the site
+    edited = [*records[:3], record("sửa", "ngân sách")]
+    second = _job(tmp_path, edited, "second", previous=str(tmp_path / "first"))
+    assert word_index.run_job(second) == 0
+    written = _written(tmp_path / "second")
+    assert written == build(edited) | {
+        "index.json.gz": written["index.json.gz"],
+        "don-vi/xa.json": load_units(edited),
+    }
