@@ -123,6 +123,20 @@ def test_excerpts_and_units_ranges() -> None:
     assert list(files)[-1] == "index.json.gz"  # written last: never a table without its files
 
 
+def test_words_are_in_the_order_the_search_page_compares_them() -> None:
+    """JavaScript compares strings by UTF-16 code units: "𝐀" (U+1D400, a surrogate pair
+    starting D835) sorts before "ｚ" (U+FF5A) there, after it in Python."""
+    firsts = [key for key, _ in build_index([record("ｚ 𝐀 a")]).words()]
+    assert firsts == ["a", "𝐀".lower(), "ｚ"]
+
+
+def build_index(records: list[dict[str, str]]) -> word_index.Index:
+    index = word_index.Index()
+    for rec in records:
+        index.add(rec)
+    return index
+
+
 def test_the_same_records_make_the_same_bytes() -> None:
     records = [record("Đất đai", "quy hoạch sử dụng đất"), record("Ngân sách")]
     assert build(records) == build([dict(r) for r in records])
