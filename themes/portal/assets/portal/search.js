@@ -30,6 +30,7 @@
   var SHOWN = 30;
   var MAX_TERMS = 10;
   var MAX_PREFIXED = 50; // words the last word may begin, the most frequent first
+  var MAX_PREFIX_FILES = 3;
   var EXCERPT_WORDS = 32;
   var WORD = /[\p{L}\p{N}]+/gu; // as index.py's WORD
   var MARK = /\p{M}/gu;
@@ -269,7 +270,8 @@
     return load().then(function (table) {
       return Promise.all(wanted.map(function (term) {
         var from = fileOf(table, term.key);
-        var to = term.prefix ? fileOf(table, term.key + "\uffff") : from;
+        // a short beginning ("ng") spans many files: read at most MAX_PREFIX_FILES
+        var to = term.prefix ? Math.min(fileOf(table, term.key + "\uffff"), from + MAX_PREFIX_FILES - 1) : from;
         var names = [];
         for (var n = from; n <= to; n++) names.push("tu/" + n + ".json.gz");
         return Promise.all(names.map(function (name) { return cached(name, table.version); }))
