@@ -256,6 +256,29 @@ def test_a_query_downloads_its_words_and_its_results_alone(
     assert others == sorted(expected)
 
 
+def test_more_results_are_shown_on_demand(
+    units: Path, browser: object, serve: Callable[[Path], str]
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(serve(units) + "tim-kiem/")
+    first = search(page, "dat dai")
+    label = page.inner_text("[data-search-more]")
+    page.click("[data-search-more]")
+    page.wait_for_function("document.querySelectorAll('[data-search-results] li').length > 30")
+    every = page.eval_on_selector_all(
+        "[data-search-results] h2 a", "links => links.map(a => a.textContent)"
+    )
+    status = page.inner_text("[data-search-status]")
+    focused = page.evaluate("document.activeElement.textContent")
+    hidden = page.eval_on_selector("[data-search-more]", "b => b.hidden")
+    page.close()
+    assert label == "Xem thêm 30 kết quả"
+    assert every[:30] == first and len(every) == len(set(every)) == 60
+    assert status == "Tìm thấy 60 văn bản cho “dat dai”."
+    assert focused == every[30]  # the reader goes on from the first new result
+    assert hidden  # nothing more to show
+
+
 def test_a_unit_s_search_keeps_to_its_documents(
     units: Path, browser: object, serve: Callable[[Path], str]
 ) -> None:

@@ -27,6 +27,8 @@
   var base = new URL(form.getAttribute("data-base"), location.href);
   var scopeNote = document.querySelector("[data-search-scope]");
   var hint = document.querySelector("[data-search-hint]");
+  var more = document.querySelector("[data-search-more]"); // the next SHOWN results
+  var current = null; // the last search's results: {query, ranked, wanted, version, count}
   var SHOWN = 30;
   var MAX_TERMS = 10;
   var MAX_PREFIXED = 50; // words the last word may begin, the most frequent first
@@ -233,15 +235,20 @@
     return fragment;
   }
 
-  function render(query, shown, total, wanted) {
-    list.textContent = "";
+  function render(found, shown) {
+    // the results of found ({query, ranked, wanted, version}) from found.count on
+    var query = found.query, total = found.ranked.length;
+    if (!found.count) list.textContent = "";
     var of = unit ? " của " + unit.name : "";
+    if (more) more.hidden = true;
     if (!total) {
       status.textContent = "Không tìm thấy văn bản nào" + of + " cho “" + query + "”.";
       return;
     }
+    var first = null;
+    found.count += shown.length;
     status.textContent = "Tìm thấy " + total + " văn bản" + of + " cho “" + query + "”" +
-      (total > shown.length ? ", hiển thị " + shown.length + " kết quả đầu." : ".");
+      (total > found.count ? ", hiển thị " + found.count + " kết quả đầu." : ".");
     shown.forEach(function (data) {
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -258,14 +265,43 @@
         item.appendChild(meta);
       }
       var text = document.createElement("p");
-      text.appendChild(excerpt(data.text, wanted));
+      text.appendChild(excerpt(data.text, found.wanted));
       item.appendChild(text);
       list.appendChild(item);
+      first = first || link;
+    });
+    if (more && total > found.count) {
+      more.textContent = "Xem thêm " + Math.min(SHOWN, total - found.count) + " kết quả";
+      more.hidden = false;
+    }
+    return first;
+  }
+
+  function page(found) {
+    // the excerpts of the next results to show
+    return Promise.all(found.ranked.slice(found.count, found.count + SHOWN).map(function (doc) {
+      return cached("vb/" + doc + ".json.gz", found.version);
+    }));
+  }
+
+  if (more) {
+    more.addEventListener("click", function () {
+      if (!current) return;
+      var found = current;
+      more.disabled = true;
+      page(found).then(function (shown) {
+        if (found !== current) return; // another search meanwhile
+        var first = render(found, shown);
+        if (first) first.focus(); // where the reader goes on reading
+      }).catch(function () {
+        status.textContent = "Không tải được thêm kết quả. Hãy thử lại.";
+      }).then(function () { more.disabled = false; });
     });
   }
 
   function search(query) {
     status.textContent = "Đang tìm…";
+    if (more) more.hidden = true;
     var wanted = terms(query);
     return load().then(function (table) {
       return Promise.all(wanted.map(function (term) {
@@ -277,12 +313,13 @@
         return Promise.all(names.map(function (name) { return cached(name, table.version); }))
           .then(function (loaded) { return scores(table, term, loaded); });
       })).then(function (maps) {
-        var ranked = maps.length ? rank(maps) : [];
-        return Promise.all(ranked.slice(0, SHOWN).map(function (doc) {
-          return cached("vb/" + doc + ".json.gz", table.version);
-        })).then(function (shown) {
-          render(query, shown, ranked.length, wanted);
-          return ranked.length;
+        var found = current = {
+          query: query, ranked: maps.length ? rank(maps) : [], wanted: wanted,
+          version: table.version, count: 0,
+        };
+        return page(found).then(function (shown) {
+          render(found, shown);
+          return found.ranked.length;
         });
       });
     }).catch(function (error) {
