@@ -127,7 +127,7 @@
   }
 
   function terms(query) {
-    var seen = {};
+    var seen = Object.create(null); // no inherited "constructor" to skip a word
     var forms = words(query).filter(function (w) {
       return seen[w] ? false : (seen[w] = true);
     }).slice(0, MAX_TERMS);
