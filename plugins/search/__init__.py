@@ -24,7 +24,6 @@ Words are folded as readers type them (no tone marks, ``đ`` as ``d``): "dat dai
 
 from __future__ import annotations
 
-import gzip
 import html as html_lib
 import json
 import logging
@@ -56,7 +55,6 @@ PAGE = "tim-kiem.md"
 EARLY_DOCUMENTS = 20
 #: the index's folder in the site
 FOLDER = "chi-muc"
-TABLE = f"{FOLDER}/index.json.gz"
 #: in the work folder: the postings of the last index made, for the next build to redo
 #: only the documents whose records changed
 STATE = "search-index.pickle"
@@ -263,7 +261,7 @@ def _index(job: dict[str, Any], runs: _Runs) -> bool:
     return returncode == 0
 
 
-def ordered(portal: Portal) -> list[list[Document]]:
+def _ordered(portal: Portal) -> list[list[Document]]:
     """The published documents unit by unit (ids in order), each unit's by source path:
     the index numbers them in this order, so a unit's documents are one range."""
     return [
@@ -314,7 +312,7 @@ class _Indexing:
         # kept from the previous site without reading them
         parts: list[bytes] = []
         fingerprints: list[str] = []
-        for documents in ordered(portal):
+        for documents in _ordered(portal):
             count = 0
             for doc in documents:
                 key = store.find(doc.src_uri, doc.digest)
@@ -372,15 +370,13 @@ class _Indexing:
 
 
 def _previous(portal: Portal) -> tuple[Path | None, str | None]:
-    """The index of the site this build replaces, and its version."""
+    """The index of the site this build replaces, and its version (None, None without
+    one, or when it is damaged: made again)."""
     site = portal.config.site_dir
-    if site is None or not (site / TABLE).is_file():
+    if site is None:
         return None, None
-    try:
-        table = json.loads(gzip.decompress((site / TABLE).read_bytes()))
-        return site / FOLDER, str(table["version"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None, None  # damaged: made again
+    version = word_index.version_in(site / FOLDER)
+    return (site / FOLDER if version is not None else None), version
 
 
 def _start_indexing(portal: Portal) -> _Indexing:

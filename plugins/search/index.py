@@ -52,7 +52,20 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FIELDS", "WORD", "build", "fold", "read_records", "run_job", "version_of", "words"]
+__all__ = [
+    "FIELDS",
+    "TABLE",
+    "WORD",
+    "Index",
+    "build",
+    "fold",
+    "fragment",
+    "read_records",
+    "run_job",
+    "version_in",
+    "version_of",
+    "words",
+]
 
 #: the record's fields that are indexed, and how much a word in each counts
 FIELDS = (("title", 4), ("number", 4), ("unit", 1), ("labels", 2), ("heads", 2), ("text", 1))
@@ -60,11 +73,13 @@ FIELDS = (("title", 4), ("number", 4), ("unit", 1), ("labels", 2), ("heads", 2),
 SHOWN = ("url", "title", "unit", "date", "text")
 #: a word: letters and digits (the search page's ``WORD`` is the same)
 WORD = re.compile(r"[^\W_]+")
+#: the table of the index, in its folder (read first by the search page)
+TABLE = "index.json.gz"
 #: a rebuild replacing more documents than this makes the index anew
 MAX_REPLACED = 200
 #: what a saved state must have been made by (:class:`_State`)
 _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-#: bytes of JSON a word file holds before a new one begins (about 8 KB once compressed)
+#: bytes of JSON a word file holds before a new one begins (about 5 KB once compressed)
 TARGET = 24_000
 K1, B = 1.2, 0.75
 #: the length (in words) BM25 compares a document's with: about a record's with the
@@ -231,7 +246,7 @@ class Index:
             yield f"don-vi/{unit_id}.json", _json(scope).encode()
             first += count
         table = {"version": version, "documents": len(self.lengths), "words": firsts}
-        yield "index.json.gz", _compress(_json(table))
+        yield TABLE, _compress(_json(table))
 
 
 def build(
@@ -248,7 +263,9 @@ def build(
 
 def read_records(locations: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:
     """The records at ``locations`` (file, offset, length of their line in the record
-    store: a JSON key, a tab, the JSON record), in order."""
+    store: a JSON key, a tab, the JSON record), in order. (``records.py`` writes those
+    lines; this program does not import it, nor anything else of portal-gen's, so that
+    it starts in a few hundredths of a second.)"""
     streams: dict[str, Any] = {}
     try:
         for path, offset, length in locations:
@@ -340,11 +357,12 @@ class _Output:
         return True
 
 
-def _previous_version(folder: Path | None) -> str | None:
+def version_in(folder: Path) -> str | None:
+    """The version of the index in ``folder``; None without one, or damaged."""
     try:
-        table = json.loads(gzip.decompress((folder / "index.json.gz").read_bytes()))  # type: ignore[operator]
+        table = json.loads(gzip.decompress((folder / TABLE).read_bytes()))
         return str(table["version"])
-    except (OSError, TypeError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -381,7 +399,7 @@ def run_job(job: dict[str, Any]) -> int:
         previous = Path(job["previous"]) if job.get("previous") else None
         redone = set(changed)
         kept = [number for number in range(len(locations)) if number not in redone]
-        if previous is not None and _previous_version(previous) == saved.version:
+        if previous is not None and version_in(previous) == saved.version:
             kept = [
                 number
                 for number in kept

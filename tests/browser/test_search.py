@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ DOCS = {
     "rong": ("Danh mục tài liệu đính kèm", ""),
     "ban-giao": ("Biên bản bàn giao mặt bằng", "Hai bên ký biên bản."),
     "ban-dau-gia": ("Thông báo bán đấu giá tài sản", "Tài sản gồm một xe ô tô."),
+    "phan-mem": ("Hướng dẫn dùng phần mềm một cửa", "Mục constructor của biểu mẫu."),
 }
 DRAFT = (
     "---\ntitle: Dự thảo quy chế chợ Xuânthu\nkind: draft\ncategory: yk-khac\ndate: 2026-11-01\n"
@@ -158,6 +160,56 @@ def test_title_words_rank_first_and_the_last_word_finds_longer_ones(
     ]
     assert begun == ["Dự thảo quy chế chợ Xuânthu"]  # "Xuânthu" begins with "xuan"
     assert not_last == []  # only the last word may be the beginning of one
+
+
+def test_a_word_that_names_a_javascript_property_is_searched_too(
+    browser: object, serve: Callable[[Path], str], site: Path
+) -> None:
+    """The search page counts a query's words in a map: "constructor" or "toString" must
+    not be taken for words seen already (an object's inherited keys)."""
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(serve(site) + "tim-kiem/")
+    found = search(page, "constructor")
+    page.close()
+    assert found == ["Hướng dẫn dùng phần mềm một cửa"]
+
+
+def test_a_short_beginning_reads_three_word_files_at_most(
+    browser: object,
+    serve: Callable[[Path], str],
+    site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "da" begins many words (đà, đai, đảng, danh, dân, đất...): with one word a file,
+    they span more than 3 files, and only the first 3 are read."""
+    from portal_gen.plugins.search import index as word_index
+
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    folder = copy / "chi-muc"
+    records = [_read(path) for path in sorted(folder.glob("vb/*"), key=lambda p: int(p.name[:-8]))]
+    units = [
+        (path.stem, _read(path)["name"], len(records))  # type: ignore[index]
+        for path in folder.glob("don-vi/*")
+    ]
+    shutil.rmtree(folder)
+    monkeypatch.setattr(word_index, "TARGET", 1)  # a file a word
+    for name, data in word_index.build(records, units, "nho"):  # type: ignore[arg-type]
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    firsts = _read(folder / "index.json.gz")["words"]  # type: ignore[index]
+    begun = [n for n, first in enumerate(firsts) if first.startswith("da")]
+    assert len(begun) > 3 and firsts[begun[0]] == "da"
+    page = browser.new_page()  # type: ignore[attr-defined]
+    fetched = _fetched(page)
+    page.goto(serve(copy) + "tim-kiem/")
+    found = search(page, "da")
+    page.close()
+    assert sorted(name for name in fetched if name.startswith("tu/")) == sorted(
+        f"tu/{n}.json.gz" for n in begun[:3]
+    )
+    assert "Đoàn công tác học tập kinh nghiệm tại Đà Nẵng" in found  # "đà", in the first
 
 
 def test_the_excerpt_marks_the_words_found(
