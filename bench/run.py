@@ -438,7 +438,7 @@ def main() -> None:
         if not args.no_search and not args.curve and built:
             built_site = root / built[0]
             figures.search["portal-gen"] = first_query_bytes(built_site, QUERY)
-            # from a unit's page: only the shards holding that unit are searched
+            # from a unit's page: the search keeps to that unit's documents
             figures.search["portal-gen, within one unit"] = first_query_bytes(
                 built_site, QUERY, unit=_first_unit(root)
             )

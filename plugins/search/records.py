@@ -90,9 +90,10 @@ class RecordStore:
         self._read: dict[Path, int] = {}
 
     def refresh(self) -> None:
-        """Read the lines added since the store was made or last refreshed: the workers of
-        ``build --jobs`` go on adding theirs while the first shards are indexed. A line not
-        ended yet (being written, or cut short by a crash) is left for the next time."""
+        """Read the lines added since the store was made or last refreshed: the pages a
+        rebuild renders add theirs after its index was begun from the records at hand. A
+        line not ended yet (being written, or cut short by a crash) is left for the next
+        time."""
         if not self.folder.is_dir():
             return
         for path in sorted(self.folder.glob(f"*{SUFFIX}")):  # names sort oldest first
